@@ -1,0 +1,111 @@
+"""
+Checks and re-encodes every image a writer uploads.
+
+The format is detected by Pillow from the bytes, never from the file name or the
+content type the browser sent. Re-encoding drops metadata (EXIF, GPS, comments) and
+anything smuggled after the image data.
+"""
+
+import io
+import uuid
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow format name -> file extension.
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Image.info keys that carry the picture itself rather than metadata.
+KEPT_INFO = {"transparency", "duration", "loop", "background"}
+
+
+def open_image(file):
+    """Open an uploaded file as a fully decoded image, or raise ValidationError."""
+    max_bytes = settings.REVIEWS_UPLOAD_MAX_BYTES
+    if file.size > max_bytes:
+        raise ValidationError(
+            "This image is %(size)s; images may be at most %(limit)s.",
+            code="too_large",
+            params={
+                "size": filesizeformat(file.size),
+                "limit": filesizeformat(max_bytes),
+            },
+        )
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(file)
+            if image.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    "%(format)s images are not accepted: upload a JPEG, PNG, WebP "
+                    "or GIF.",
+                    code="invalid_format",
+                    params={"format": image.format or "These"},
+                )
+            width, height = image.size
+            frames = getattr(image, "n_frames", 1)
+            max_pixels = settings.REVIEWS_UPLOAD_MAX_PIXELS
+            if width * height > max_pixels or width * height * frames > 4 * max_pixels:
+                raise ValidationError(
+                    "This image is %(width)s×%(height)s pixels (%(frames)s frames), "
+                    "too large to process: make it smaller.",
+                    code="too_many_pixels",
+                    params={"width": width, "height": height, "frames": frames},
+                )
+            image.load()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise ValidationError(
+            "This file is not an image we can read: upload a JPEG, PNG, WebP or GIF.",
+            code="invalid_image",
+        ) from error
+    finally:
+        file.seek(0)
+    return image
+
+
+def validate_image(value):
+    """Model field validator: checks new uploads, leaves stored files alone."""
+    if getattr(value, "_committed", True):
+        return
+    open_image(value)
+
+
+def reencode_image(file):
+    """A clean copy of an uploaded image, as a ContentFile with a random name."""
+    image = open_image(file)
+    image_format = image.format
+    animated = getattr(image, "is_animated", False)
+    info = {key: value for key, value in image.info.items() if key in KEPT_INFO}
+    if not animated:
+        image = ImageOps.exif_transpose(image)
+        max_width = settings.REVIEWS_UPLOAD_MAX_WIDTH
+        if image.width > max_width:
+            image = image.resize(
+                (max_width, round(image.height * max_width / image.width)),
+                Image.Resampling.LANCZOS,
+            )
+    image.info = info
+    options = {"save_all": animated}
+    if image_format == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        options.update(quality=85, optimize=True, progressive=True)
+    elif image_format == "PNG":
+        options.update(optimize=True)
+    elif image_format == "WEBP":
+        options.update(quality=85)
+    output = io.BytesIO()
+    image.save(output, format=image_format, **{**info, **options})
+    name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
+    return ContentFile(output.getvalue(), name=name)

@@ -1,0 +1,178 @@
+"""
+The one Markdown pipeline: public pages, stored HTML and the admin's live preview
+all call render_markdown(), so the preview is exactly the page.
+
+CommonMark (markdown-it-py) with tables, strikethrough, footnotes, heading anchors,
+lazy images and spoilers, then the nh3 sanitizer, always last.
+
+Spoilers:
+- inline: ``>!hidden!<`` (Reddit, MyAnimeList) and ``||hidden||`` (Discord), rendered as
+  a checkbox inside a label, so it toggles without JavaScript, takes keyboard focus and
+  is announced as "Reveal spoiler"; the hidden text is invisible to screen readers too
+  until revealed (see .spoiler in the stylesheet).
+- block: ``::: spoiler Optional title`` ... ``:::``, rendered as <details>.
+"""
+
+import functools
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import paragraph
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+INLINE_SPOILERS = [(">!", "!<"), ("||", "||")]
+
+ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"map", "area", "center", "font"}) | {
+    "input",
+    "label",
+    "section",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height", "loading", "decoding"},
+    "input": {"aria-label"},
+    "li": {"id"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+ALLOWED_CLASSES = {
+    "a": {"footnote-backref"},
+    "details": {"spoiler"},
+    "hr": {"footnotes-sep"},
+    "label": {"spoiler"},
+    "li": {"footnote-item"},
+    "ol": {"footnotes-list"},
+    "section": {"footnotes"},
+    "span": {"spoiler-text"},
+    "sup": {"footnote-ref"},
+    "td": {"align-left", "align-center", "align-right"},
+    "th": {"align-left", "align-center", "align-right"},
+}
+
+
+def render_markdown(text, id_prefix=""):
+    """Render a writer's Markdown to sanitized HTML that is safe to mark safe."""
+    if not text:
+        return ""
+    html = _parser(id_prefix).render(text, {"docId": id_prefix.rstrip("-") or None})
+    return sanitize(html)
+
+
+def sanitize(html):
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        set_tag_attribute_values={"input": {"type": "checkbox"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+@functools.cache
+def _parser(id_prefix):
+    md = (
+        MarkdownIt("commonmark", {"html": True, "typographer": True})
+        .enable(["table", "strikethrough", "replacements", "smartquotes"])
+        .use(footnote_plugin)
+        .use(
+            anchors_plugin,
+            min_level=2,
+            max_level=4,
+            slug_func=lambda title: id_prefix + slugify(title),
+        )
+        .use(container_plugin, "spoiler", render=_render_spoiler_block)
+    )
+    md.block.ruler.before(
+        "blockquote", "spoiler_line", _spoiler_line, {"alt": ["paragraph"]}
+    )
+    for opener, closer in INLINE_SPOILERS:
+        md.inline.add_terminator_char(opener[0])
+        md.inline.ruler.before(
+            "text", f"spoiler_{opener}", _inline_spoiler_rule(opener, closer)
+        )
+    md.core.ruler.before("anchor", "page_outline", _page_outline)
+    md.add_render_rule("spoiler_open", _render_spoiler_open)
+    md.add_render_rule("spoiler_close", _render_spoiler_close)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _spoiler_line(state, start_line, end_line, silent):
+    """A line starting with '>!' is a Reddit spoiler, not a blockquote."""
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith(">!", start):
+        return False
+    return paragraph(state, start_line, end_line, silent)
+
+
+def _inline_spoiler_rule(opener, closer):
+    def spoiler(state, silent):
+        if not state.src.startswith(opener, state.pos):
+            return False
+        start = state.pos + len(opener)
+        end = state.src.find(closer, start, state.posMax)
+        if end == -1 or not state.src[start:end].strip():
+            return False
+        if not silent:
+            state.push("spoiler_open", "label", 1)
+            old_pos, old_max = state.pos, state.posMax
+            state.pos, state.posMax = start, end
+            state.md.inline.tokenize(state)
+            state.pos, state.posMax = old_pos, old_max
+            state.push("spoiler_close", "label", -1)
+        state.pos = end + len(closer)
+        return True
+
+    return spoiler
+
+
+def _page_outline(state):
+    """Fit the writer's Markdown into the page around it.
+
+    Headings move one level down (the page title is the only h1) and table
+    alignment becomes a class, since the Content Security Policy forbids inline
+    styles.
+    """
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        for child in [token, *(token.children or [])]:
+            style = child.attrs.pop("style", None) if child.attrs else None
+            if style and style.startswith("text-align:"):
+                child.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+def _render_spoiler_open(self, tokens, idx, options, env):
+    return (
+        '<label class="spoiler"><input type="checkbox" aria-label="Reveal spoiler">'
+        '<span class="spoiler-text">'
+    )
+
+
+def _render_spoiler_close(self, tokens, idx, options, env):
+    return "</span></label>"
+
+
+def _render_spoiler_block(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting == 1:
+        title = token.info.strip().removeprefix("spoiler").strip()
+        label = f"Spoiler: {escapeHtml(title)}" if title else "Spoiler"
+        return f'<details class="spoiler"><summary>{label}</summary>\n'
+    return "</details>\n"
+
+
+def _render_image(self, tokens, idx, options, env):
+    tokens[idx].attrSet("loading", "lazy")
+    tokens[idx].attrSet("decoding", "async")
+    return self.image(tokens, idx, options, env)

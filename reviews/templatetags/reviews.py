@@ -1,0 +1,19 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def score(value):
+    """A half-point score without a needless decimal: 7.0 -> "7", 7.5 -> "7.5"."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value):g}"
+
+
+@register.filter
+def percent_of_ten(value):
+    """A score as a percentage of 10, for bars drawn with SVG widths."""
+    if value is None:
+        return 0
+    return round(float(value) * 10)

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("reviews/", views.ReviewListView.as_view(), name="review-list"),
+    path(
+        "reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review-detail"
+    ),
+    path("shows/", views.ShowListView.as_view(), name="show-list"),
+    path("shows/<slug:slug>/", views.ShowDetailView.as_view(), name="show-detail"),
+    path(
+        "shows/<slug:show_slug>/<int:number>/",
+        views.EpisodeDetailView.as_view(),
+        name="episode-detail",
+    ),
+    path("authors/", views.AuthorListView.as_view(), name="author-list"),
+    path(
+        "authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"
+    ),
+    path("scores/", views.ScoresView.as_view(), name="scores"),
+    path("markdownx/markdownify/", views.markdown_preview, name="markdown-preview"),
+    path("markdownx/upload/", views.markdown_upload, name="markdown-upload"),
+]

@@ -1,0 +1,235 @@
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .forms import ImageUploadForm, ReviewFilterForm
+from .markdown import render_markdown
+from .models import Author, Episode, Review, Show
+
+SEASON_ORDER = Case(
+    *[When(season=season, then=Value(rank)) for rank, season in enumerate(Show.Season)],
+    default=Value(len(Show.Season)),
+    output_field=IntegerField(),
+)
+
+
+class PublishedReviewsMixin:
+    """Published reviews, with what their cards show, in pages of 12."""
+
+    paginate_by = 12
+
+    def get_reviews(self):
+        return Review.objects.published().with_related()
+
+
+class HomeView(PublishedReviewsMixin, TemplateView):
+    template_name = "reviews/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = self.get_reviews()[:7]
+        last_review = (
+            Review.objects.published()
+            .filter(show=OuterRef("pk"), score__isnull=False)
+            .order_by("-episode__number", "-published_at")
+        )
+        airing = (
+            Show.objects.filter(airing_status=Show.Airing.AIRING)
+            .annotate(
+                latest_score=Subquery(last_review.values("score")[:1]),
+                latest_episode=Subquery(last_review.values("episode__number")[:1]),
+                latest_slug=Subquery(last_review.values("slug")[:1]),
+            )
+            .filter(latest_slug__isnull=False)
+            .order_by("title")
+        )
+        return super().get_context_data(latest=latest, airing=airing, **kwargs)
+
+
+class ReviewListView(PublishedReviewsMixin, ListView):
+    template_name = "reviews/review_list.html"
+    context_object_name = "reviews"
+
+    def get_queryset(self):
+        self.filter_form = ReviewFilterForm(self.request.GET or None)
+        return self.filter_form.filter(self.get_reviews())
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+        )
+
+
+class ReviewDetailView(PublishedReviewsMixin, DetailView):
+    """A published review; staff who may edit a draft see it here too, marked."""
+
+    template_name = "reviews/review_detail.html"
+    context_object_name = "review"
+
+    def get_queryset(self):
+        reviews = Review.objects.published()
+        if self.request.user.is_staff:
+            reviews |= Review.objects.editable_by(self.request.user)
+        return reviews.with_related()
+
+    def get_context_data(self, **kwargs):
+        review = self.object
+        others = self.get_reviews().filter(show=review.show_id).exclude(pk=review.pk)
+        context = {"more_reviews": others[:4]}
+        if review.episode:
+            number = review.episode.number
+            context["previous_review"] = (
+                others.filter(episode__number__lt=number)
+                .order_by("-episode__number", "-published_at")
+                .first()
+            )
+            context["next_review"] = (
+                others.filter(episode__number__gt=number)
+                .order_by("episode__number", "-published_at")
+                .first()
+            )
+        return super().get_context_data(**context, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published():
+            add_never_cache_headers(response)
+        return response
+
+
+class ShowListView(ListView):
+    template_name = "reviews/show_list.html"
+    context_object_name = "shows"
+
+    def get_queryset(self):
+        shows = Show.objects.with_scores()
+        if self.request.GET.get("order") == "title":
+            return shows.order_by("title")
+        return shows.alias(season_rank=SEASON_ORDER).order_by(
+            "-year", "season_rank", "title"
+        )
+
+    def get_context_data(self, **kwargs):
+        by_title = self.request.GET.get("order") == "title"
+        return super().get_context_data(by_title=by_title, **kwargs)
+
+
+class ShowDetailView(DetailView):
+    template_name = "reviews/show_detail.html"
+    context_object_name = "show"
+
+    def get_queryset(self):
+        return Show.objects.prefetch_related(
+            "studios", "genres", "credits", "theme_songs"
+        )
+
+    def get_context_data(self, **kwargs):
+        show = self.object
+        return super().get_context_data(
+            episodes=show.episodes.with_scores(),
+            reviews=Review.objects.published().with_related().filter(show=show),
+            **kwargs,
+        )
+
+
+class EpisodeDetailView(DetailView):
+    template_name = "reviews/episode_detail.html"
+    context_object_name = "episode"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Episode.objects.select_related("show").with_scores(),
+            show__slug=self.kwargs["show_slug"],
+            number=self.kwargs["number"],
+        )
+
+    def get_context_data(self, **kwargs):
+        reviews = Review.objects.published().with_related().filter(episode=self.object)
+        return super().get_context_data(reviews=reviews, **kwargs)
+
+
+class AuthorListView(ListView):
+    template_name = "reviews/author_list.html"
+    context_object_name = "authors"
+
+    def get_queryset(self):
+        return Author.objects.with_scores().filter(review_count__gt=0)
+
+
+class AuthorDetailView(PublishedReviewsMixin, ListView):
+    """An author's card and their reviews, paginated."""
+
+    template_name = "reviews/author_detail.html"
+    context_object_name = "reviews"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(
+            Author.objects.with_scores(), slug=self.kwargs["slug"]
+        )
+        return self.get_reviews().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class ScoresView(ListView):
+    template_name = "reviews/scores.html"
+    context_object_name = "shows"
+    SORTS = {
+        "score": ["-mean_score", "-review_count", "title"],
+        "reviews": ["-review_count", "-mean_score", "title"],
+        "title": ["title"],
+    }
+
+    def get_queryset(self):
+        self.sort = self.request.GET.get("sort")
+        if self.sort not in self.SORTS:
+            self.sort = "score"
+        return (
+            Show.objects.with_scores()
+            .filter(mean_score__isnull=False)
+            .order_by(*self.SORTS[self.sort])
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sort=self.sort, **kwargs)
+
+
+def _can_write(user):
+    return (
+        user.is_active
+        and user.is_staff
+        and (
+            user.has_perm("reviews.add_review")
+            or user.has_perm("reviews.change_author")
+        )
+    )
+
+
+@require_POST
+def markdown_preview(request):
+    """The admin editor's live preview: the same renderer as the public page."""
+    if not _can_write(request.user):
+        raise PermissionDenied
+    return HttpResponse(render_markdown(request.POST.get("content", "")))
+
+
+@require_POST
+def markdown_upload(request):
+    """An image dropped into the admin editor: checked, re-encoded, stored."""
+    if not _can_write(request.user):
+        return JsonResponse({"image": ["You may not upload images."]}, status=403)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse(form.errors, status=400)
+    image = form.cleaned_data["image"]
+    name = default_storage.save(f"uploads/{timezone.now():%Y/%m}/{image.name}", image)
+    url = default_storage.url(name)
+    return JsonResponse({"image_code": f"![Describe this image]({url})"})
