@@ -10,7 +10,7 @@ class ReencodedImagesForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        for name, value in cleaned_data.items():
+        for name, value in list(cleaned_data.items()):
             if isinstance(value, UploadedFile) and isinstance(
                 self.fields[name], forms.ImageField
             ):

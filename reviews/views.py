@@ -77,7 +77,8 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         reviews = Review.objects.published()
         if self.request.user.is_staff:
             reviews |= Review.objects.editable_by(self.request.user)
-        return reviews.with_related()
+        # The breadcrumbs link the episode page, which needs the episode's show.
+        return reviews.with_related().select_related("episode__show")
 
     def get_context_data(self, **kwargs):
         review = self.object

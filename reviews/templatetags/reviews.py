@@ -17,3 +17,16 @@ def percent_of_ten(value):
     if value is None:
         return 0
     return round(float(value) * 10)
+
+
+@register.filter
+def score_band(value):
+    """high, mid or low: the colour family of a score."""
+    if value is None:
+        return "none"
+    value = float(value)
+    if value >= 8:
+        return "high"
+    if value >= 6:
+        return "mid"
+    return "low"

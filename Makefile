@@ -1,0 +1,59 @@
+# The two commands: `make run` (set up and serve the site) and `make test`.
+.DEFAULT_GOAL := run
+.PHONY: run test lint format check setup clean
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTHON_CANDIDATES := python3.13 python3.12 python3 python
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(PYTHON) ]; then \
+	  for candidate in $(PYTHON_CANDIDATES); do \
+	    if command -v $$candidate >/dev/null 2>&1 && \
+	       $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	      found=$$candidate; break; \
+	    fi; \
+	  done; \
+	  if [ -z "$$found" ]; then \
+	    echo "error: Python 3.12 or newer is needed to create $(VENV), and none of" \
+	         "'$(PYTHON_CANDIDATES)' on PATH is 3.12+. Install Python 3.13 (see" \
+	         ".python-version) and run make again." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$($$found --version)"; \
+	  $$found -m venv $(VENV) || exit 1; \
+	fi
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: setup
+	DJANGO_DEBUG=1 $(PYTHON) manage.py migrate --no-input --verbosity 0
+	DJANGO_DEBUG=1 $(PYTHON) manage.py demo
+	DJANGO_DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Django's checks with production settings: debug off, a real secret key.
+check: setup
+	DJANGO_DEBUG=1 $(PYTHON) manage.py makemigrations --check --dry-run
+	DJANGO_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  DJANGO_ALLOWED_HOSTS=reviews.example.com \
+	  $(PYTHON) manage.py check --deploy --fail-level WARNING
+
+test: setup lint check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,74 @@
+import pytest
+from django.test import Client
+
+from reviews.models import Author
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production's manifest storage needs collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    # WhiteNoise warns about a missing STATIC_ROOT on every request otherwise.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def writer(db):
+    user = make_user("writer", groups=["Writers"])
+    Author.for_user(user)
+    return user
+
+
+@pytest.fixture
+def other_writer(db):
+    user = make_user("other_writer", groups=["Writers"])
+    Author.for_user(user)
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    user = make_user("editor", groups=["Editors"])
+    Author.for_user(user)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moderator", groups=["Moderators"])
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def writer_client(writer):
+    return logged_in(writer)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return logged_in(editor)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return logged_in(moderator)

@@ -1,0 +1,313 @@
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+from reviews.markdown import render_markdown
+from tests.factories import make_review
+
+
+class Element:
+    def __init__(self, tag, attrs):
+        self.tag = tag
+        self.attrs = dict(attrs)
+
+    def __repr__(self):
+        return f"<{self.tag} {self.attrs}>"
+
+
+class ElementCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(Element(tag, attrs))
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append(Element(tag, attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html):
+    """The elements of an HTML fragment, with entities in attributes decoded."""
+    parser = ElementCollector()
+    parser.feed(html)
+    parser.close()
+    return parser.elements
+
+
+def find(html, tag):
+    return [element for element in parse(html) if element.tag == tag]
+
+
+# Spoilers
+
+SPOILER_MARKUP = (
+    '<label class="spoiler"><input aria-label="Reveal spoiler" type="checkbox">'
+    '<span class="spoiler-text">Kamina dies</span></label>'
+)
+
+
+@pytest.mark.parametrize(
+    "markdown", [">!Kamina dies!<", "||Kamina dies||"], ids=["reddit", "discord"]
+)
+def test_inline_spoiler_becomes_a_checkbox_toggle(markdown):
+    html = render_markdown(f"Then {markdown} and more.")
+    assert html == f"<p>Then {SPOILER_MARKUP} and more.</p>\n"
+
+
+def test_line_starting_with_spoiler_marker_is_a_spoiler_not_a_blockquote():
+    html = render_markdown(">!Kamina dies!<")
+    assert html == f"<p>{SPOILER_MARKUP}</p>\n"
+
+
+def test_quote_is_still_a_blockquote():
+    assert (
+        render_markdown("> A quote") == "<blockquote>\n<p>A quote</p>\n</blockquote>\n"
+    )
+
+
+def test_empty_inline_spoiler_is_left_as_text():
+    assert "spoiler" not in render_markdown("Nothing ||  || here")
+
+
+def test_block_spoiler_becomes_details():
+    html = render_markdown("::: spoiler The ending\nShe wins.\n:::")
+    assert html == (
+        '<details class="spoiler"><summary>Spoiler: The ending</summary>\n'
+        "<p>She wins.</p>\n</details>\n"
+    )
+
+
+def test_block_spoiler_without_title_is_labelled_spoiler():
+    html = render_markdown("::: spoiler\nShe wins.\n:::")
+    assert "<summary>Spoiler</summary>" in html
+
+
+def test_block_spoiler_title_is_escaped():
+    html = render_markdown("::: spoiler <b>bold</b> & co\nx\n:::")
+    assert "<summary>Spoiler: &lt;b&gt;bold&lt;/b&gt; &amp; co</summary>" in html
+
+
+# Extensions
+
+
+def test_table_alignment_becomes_a_class_not_a_style():
+    html = render_markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+    cells = find(html, "th") + find(html, "td")
+    assert [cell.attrs.get("class") for cell in cells] == [
+        "align-left",
+        "align-center",
+        "align-right",
+    ] * 2
+    assert not any("style" in element.attrs for element in parse(html))
+
+
+def test_strikethrough():
+    assert render_markdown("~~gone~~") == "<p><s>gone</s></p>\n"
+
+
+def test_footnotes():
+    html = render_markdown("Claim.[^1]\n\n[^1]: The source.")
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1"' in html
+    assert '<li id="fn1" class="footnote-item"><p>The source.' in html
+
+
+def test_headings_move_one_level_down_and_get_ids():
+    html = render_markdown("# First\n## Second\n###### Sixth")
+    assert html == (
+        '<h2 id="first">First</h2>\n<h3 id="second">Second</h3>\n<h6>Sixth</h6>\n'
+    )
+
+
+def test_recap_id_prefix_keeps_heading_ids_distinct_from_the_body():
+    body = find(render_markdown("# Ending"), "h2")[0]
+    recap = find(render_markdown("# Ending", id_prefix="recap-"), "h2")[0]
+    assert (body.attrs["id"], recap.attrs["id"]) == ("ending", "recap-ending")
+
+
+def test_recap_id_prefix_keeps_footnote_ids_distinct_from_the_body():
+    text = "Claim.[^1]\n\n[^1]: Source."
+    body_ids = {e.attrs["id"] for e in parse(render_markdown(text)) if "id" in e.attrs}
+    recap_ids = {
+        e.attrs["id"]
+        for e in parse(render_markdown(text, id_prefix="recap-"))
+        if "id" in e.attrs
+    }
+    assert body_ids.isdisjoint(recap_ids)
+
+
+def test_images_load_lazily():
+    [image] = find(render_markdown("![A poster](https://example.com/a.png)"), "img")
+    assert image.attrs == {
+        "src": "https://example.com/a.png",
+        "alt": "A poster",
+        "loading": "lazy",
+        "decoding": "async",
+    }
+
+
+def test_external_links_get_noopener_noreferrer():
+    [link] = find(render_markdown("[site](https://example.com)"), "a")
+    assert link.attrs == {"href": "https://example.com", "rel": "noopener noreferrer"}
+
+
+def test_typographer_quotes():
+    assert render_markdown('"Hi"') == "<p>“Hi”</p>\n"
+
+
+def test_empty_text_renders_nothing():
+    assert render_markdown("") == ""
+
+
+# Sanitizing
+
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "form",
+    "style",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "base",
+    "meta",
+    "link",
+}
+XSS_PAYLOADS = {
+    "script": "<script>alert(1)</script>",
+    "iframe": '<iframe src="https://evil.example"></iframe>',
+    "form": '<form action="https://evil.example"><button>Go</button></form>',
+    "style": "<style>body { display: none }</style>",
+    "img-onerror": "<img src=x onerror=alert(1)>",
+    "a-onclick": '<a href="https://example.com" onclick="alert(1)">x</a>',
+    "markdown-javascript-link": "[x](javascript:alert(1))",
+    "mixed-case-javascript-href": '<a href="JaVaScRiPt:alert(1)">x</a>',
+    "vbscript-href": '<a href="vbscript:msgbox(1)">x</a>',
+    "markdown-data-link": "[x](data:text/html,<script>alert(1)</script>)",
+    "img-data-src": '<img src="data:text/html;base64,PHNjcmlwdD4=">',
+    "svg-onload": "<svg onload=alert(1)><circle r=1></circle></svg>",
+    "math-mglyph-style": (
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"
+    ),
+    "math-href": '<math href="javascript:alert(1)"><mi>x</mi></math>',
+    "object": '<object data="https://evil.example/x.swf"></object>',
+    "embed": '<embed src="https://evil.example/x.swf">',
+    "entity-encoded-javascript-markdown": "[x](&#106;avascript:alert(1))",
+    "entity-encoded-javascript-href": '<a href="&#106;avascript:alert(1)">x</a>',
+    "tab-in-javascript-href": '<a href="java&#x09;script:alert(1)">x</a>',
+    "inline-spoiler-with-script": ">!<script>alert(1)</script>!<",
+    "inline-spoiler-with-img": "||<img src=x onerror=alert(1)>||",
+    "block-spoiler-title-with-script": (
+        "::: spoiler <script>alert(1)</script>\nx\n:::"
+    ),
+    "block-spoiler-with-script": "::: spoiler\n<script>alert(1)</script>\n:::",
+    "style-attribute": '<p style="background:url(javascript:alert(1))">x</p>',
+    "meta-refresh": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "base-href": '<base href="https://evil.example/">',
+    "input-onfocus": "<input autofocus onfocus=alert(1)>",
+    "label-for-hijack": '<label for="x" onclick="alert(1)">x</label>',
+    "details-ontoggle": "<details open ontoggle=alert(1)><summary>x</summary>",
+}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href"}
+
+
+def dangerous_parts(html):
+    """What in the HTML could run script: elements, event handlers, URLs."""
+    found = []
+    for element in parse(html):
+        if element.tag in DANGEROUS_TAGS:
+            found.append(element.tag)
+        for name, value in element.attrs.items():
+            if name.startswith("on") or name == "style":
+                found.append(f"{element.tag}[{name}]")
+            url = "".join((value or "").split()).lower()
+            if name in URL_ATTRIBUTES and url.startswith(
+                ("javascript:", "vbscript:", "data:")
+            ):
+                found.append(f"{element.tag}[{name}={value}]")
+    return found
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS.values(), ids=XSS_PAYLOADS.keys())
+def test_xss_payload_is_neutralised(payload):
+    html = render_markdown(payload)
+    assert dangerous_parts(html) == []
+    assert "<script" not in html.lower()
+
+
+def test_dangerous_parts_finds_what_the_xss_test_looks_for():
+    html = (
+        '<script></script><a href=" JavaScript:x" onclick="y">a</a>'
+        '<img src="data:x" style="z">'
+    )
+    assert sorted(dangerous_parts(html)) == [
+        "a[href= JavaScript:x]",
+        "a[onclick]",
+        "img[src=data:x]",
+        "img[style]",
+        "script",
+    ]
+
+
+def test_checkbox_input_cannot_become_another_input():
+    [field] = find(render_markdown('<input type="text" name="password">'), "input")
+    assert field.attrs == {"type": "checkbox"}
+
+
+def test_spoiler_keeps_safe_formatting_inside():
+    html = render_markdown(">!**Kamina** dies!<")
+    assert '<span class="spoiler-text"><strong>Kamina</strong> dies</span>' in html
+
+
+# The preview is the page
+
+
+PAGE_MARKDOWN = """\
+# The finale
+
+It *lands*. ||Kamina dies|| and [more](https://example.com).
+
+>!A whole line!<
+
+::: spoiler Ending
+She wins.[^1]
+:::
+
+| a | b |
+|:--|--:|
+| 1 | 2 |
+
+[^1]: Probably.
+"""
+
+
+def test_preview_equals_the_page(writer_client, writer):
+    review = make_review(author=writer.author, body=PAGE_MARKDOWN)
+    response = writer_client.post(
+        reverse("reviews:markdown-preview"), {"content": PAGE_MARKDOWN}
+    )
+    assert response.status_code == 200
+    assert response.content.decode() == review.body_html
+
+
+def test_markdownx_posts_previews_to_our_preview_view():
+    assert reverse("reviews:markdown-preview") == settings.MARKDOWNX_URLS_PATH
+
+
+def test_markdownx_posts_uploads_to_our_upload_view():
+    assert reverse("reviews:markdown-upload") == settings.MARKDOWNX_UPLOAD_URLS_PATH
+
+
+def test_markdownx_renders_with_our_pipeline():
+    function = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
+    assert function is render_markdown

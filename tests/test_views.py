@@ -1,0 +1,371 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Credit, Genre, Review, Studio, ThemeSong
+from tests.factories import make_author, make_episode, make_review, make_show
+
+pytestmark = pytest.mark.django_db
+
+
+class Catalogue:
+    """Demo-like data that grows: shows with episodes, genres, staff and songs,
+    three authors, and reviews spread over them."""
+
+    def __init__(self):
+        genre = Genre.objects.create(name="Science fiction", slug="science-fiction")
+        studio = Studio.objects.create(name="Bones", slug="bones")
+        self.shows = []
+        for number in range(5):
+            show = make_show(
+                title=f"Show {number}",
+                year=2024,
+                season="winter",
+                airing_status="airing",
+            )
+            show.genres.add(genre)
+            show.studios.add(studio)
+            Credit.objects.create(show=show, role="director", name="Motonobu Hori")
+            ThemeSong.objects.create(
+                show=show, kind="opening", title="Rouge", artist="Yu-ka"
+            )
+            self.shows.append(show)
+        self.authors = [
+            make_author(support_url="https://ko-fi.com/x") for _ in range(3)
+        ]
+        self.reviews = []
+
+    def add_reviews(self, count):
+        for _ in range(count):
+            index = len(self.reviews)
+            show = self.shows[index % len(self.shows)]
+            episode = make_episode(show, number=index // len(self.shows) + 1)
+            self.reviews.append(
+                make_review(
+                    show=show,
+                    episode=episode,
+                    author=self.authors[index % len(self.authors)],
+                    score=Decimal(index % 21) / 2,
+                    story_score=Decimal("7.5"),
+                    verdict=Review.Verdict.RECOMMENDED,
+                    recap="Rouge >!wins!<.",
+                    body="## Thoughts\n\nGood.",
+                    published_at=timezone.now() - timedelta(hours=index + 1),
+                )
+            )
+
+
+@pytest.fixture
+def catalogue():
+    catalogue = Catalogue()
+    catalogue.add_reviews(5)
+    return catalogue
+
+
+def page_urls(catalogue):
+    review = catalogue.reviews[0]
+    show = catalogue.shows[0]
+    return {
+        "home": reverse("reviews:home"),
+        "review list": reverse("reviews:review-list"),
+        "review list filtered": reverse("reviews:review-list")
+        + f"?show={show.slug}&kind=episode&min_score=0&sort=score",
+        "review": review.get_absolute_url(),
+        "shows": reverse("reviews:show-list"),
+        "shows a-z": reverse("reviews:show-list") + "?order=title",
+        "show": show.get_absolute_url(),
+        "episode": review.episode.get_absolute_url(),
+        "authors": reverse("reviews:author-list"),
+        "author": catalogue.authors[0].get_absolute_url(),
+        "scores": reverse("reviews:scores"),
+    }
+
+
+PAGES = [
+    "home",
+    "review list",
+    "review list filtered",
+    "review",
+    "shows",
+    "shows a-z",
+    "show",
+    "episode",
+    "authors",
+    "author",
+    "scores",
+]
+# The most queries each page may run, whatever the amount of data.
+QUERY_BUDGET = {
+    "home": 2,
+    "review list": 4,
+    "review list filtered": 5,
+    "review": 4,
+    "shows": 1,
+    "shows a-z": 1,
+    "show": 7,
+    "episode": 2,
+    "authors": 1,
+    "author": 3,
+    "scores": 1,
+}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_public_page_renders(client, catalogue, page):
+    response = client.get(page_urls(catalogue)[page])
+    assert response.status_code == 200
+    assert b"<title>" in response.content
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_public_page_query_count_does_not_grow_with_data(client, catalogue, page):
+    """Guards against N+1 queries: 5 and 50 reviews cost the same queries."""
+    url = page_urls(catalogue)[page]
+    with_five = count_queries(client, url)
+    catalogue.add_reviews(45)
+    with_fifty = count_queries(client, url)
+    assert with_five == with_fifty
+    assert with_fifty <= QUERY_BUDGET[page]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["home", "review-list", "show-list", "author-list", "scores"]
+)
+def test_empty_site_pages_say_so_kindly(client, url_name):
+    response = client.get(reverse(f"reviews:{url_name}"))
+    assert response.status_code == 200
+    assert b'class="empty"' in response.content
+
+
+def test_review_page_shows_everything_a_reader_needs(client, catalogue):
+    review = catalogue.reviews[0]
+    content = client.get(review.get_absolute_url()).content.decode()
+    assert review.title in content
+    assert review.show.title in content
+    assert f"Episode {review.episode.number}" in content
+    assert review.author.name in content
+    assert f"{review.reading_time} min read" in content
+    assert "Recommended" in content
+    assert "Story" in content
+    assert '<details class="recap">' in content
+    assert "https://ko-fi.com/x" in content
+
+
+def test_recap_is_collapsed_by_default(client, catalogue):
+    content = client.get(catalogue.reviews[0].get_absolute_url()).content.decode()
+    assert '<details class="recap">' in content
+    assert '<details class="recap" open' not in content
+
+
+def test_review_page_links_previous_and_next_episode_reviews(client, catalogue):
+    catalogue.add_reviews(10)
+    show = catalogue.shows[0]
+    first, second, third = Review.objects.filter(show=show).order_by("episode__number")[
+        :3
+    ]
+    content = client.get(second.get_absolute_url()).content.decode()
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in content
+    assert f'rel="next" href="{third.get_absolute_url()}"' in content
+
+
+def test_draft_is_404_for_the_public(client):
+    draft = make_review(status=Review.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_review_is_404_for_the_public(client):
+    scheduled = make_review(published_at=timezone.now() + timedelta(minutes=1))
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_writer_sees_own_draft_marked_and_never_cached(writer_client, writer):
+    draft = make_review(status=Review.Status.DRAFT, author=writer.author)
+    response = writer_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Readers cannot see this review" in response.content
+    assert b'<meta name="robots" content="noindex, nofollow">' in response.content
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_writer_cannot_preview_another_writers_draft(writer_client):
+    draft = make_review(status=Review.Status.DRAFT)
+    assert writer_client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_editor_previews_any_draft(editor_client):
+    draft = make_review(status=Review.Status.DRAFT)
+    assert editor_client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_published_review_page_is_not_marked_as_preview(writer_client, catalogue):
+    response = writer_client.get(catalogue.reviews[0].get_absolute_url())
+    assert b"Readers cannot see this review" not in response.content
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "scheduled"])
+@pytest.mark.parametrize("page", PAGES)
+def test_unpublished_reviews_appear_on_no_public_page(client, catalogue, page, status):
+    show, author = catalogue.shows[0], catalogue.authors[0]
+    hidden = make_review(
+        show=show,
+        episode=catalogue.reviews[0].episode,
+        author=author,
+        title="Hidden review title",
+        status="published" if status == "scheduled" else status,
+        published_at=timezone.now() + timedelta(days=1)
+        if status == "scheduled"
+        else None,
+        score=Decimal("0.5"),
+    )
+    content = client.get(page_urls(catalogue)[page]).content.decode()
+    assert hidden.title not in content
+    assert hidden.get_absolute_url() not in content
+
+
+def test_show_page_counts_and_averages_only_published_reviews(client, catalogue):
+    show = catalogue.shows[0]
+    make_review(show=show, episode=catalogue.reviews[0].episode, status="draft")
+    response = client.get(show.get_absolute_url())
+    episode = response.context["episodes"][0]
+    assert episode.review_count == 1
+
+
+def test_show_page_shows_the_fact_box(client, catalogue):
+    content = client.get(catalogue.shows[0].get_absolute_url()).content.decode()
+    for fact in [
+        "Bones",
+        "Motonobu Hori",
+        "Science fiction",
+        "Rouge",
+        "Yu-ka",
+        "Winter 2024",
+    ]:
+        assert fact in content
+
+
+def test_review_list_filters_by_kind(client):
+    make_review(kind=Review.Kind.SEASON, title="Season verdict")
+    make_review(title="Episode verdict")
+    response = client.get(reverse("reviews:review-list") + "?kind=season")
+    titles = [review.title for review in response.context["reviews"]]
+    assert titles == ["Season verdict"]
+
+
+def test_review_list_filters_by_score_range(client):
+    for score in ["3", "6.5", "9"]:
+        make_review(score=Decimal(score), title=f"Scored {score}")
+    response = client.get(reverse("reviews:review-list") + "?min_score=6&max_score=8")
+    titles = [review.title for review in response.context["reviews"]]
+    assert titles == ["Scored 6.5"]
+
+
+def test_review_list_filters_by_author_and_verdict(client):
+    author = make_author()
+    make_review(author=author, verdict="mixed", title="Mine and mixed")
+    make_review(author=author, verdict="recommended", title="Mine, recommended")
+    make_review(verdict="mixed", title="Someone else's")
+    url = reverse("reviews:review-list") + f"?author={author.slug}&verdict=mixed"
+    titles = [review.title for review in client.get(url).context["reviews"]]
+    assert titles == ["Mine and mixed"]
+
+
+def test_review_list_sorts_by_highest_score(client):
+    for score in ["3", "9", "6"]:
+        make_review(score=Decimal(score))
+    response = client.get(reverse("reviews:review-list") + "?sort=score")
+    scores = [review.score for review in response.context["reviews"]]
+    assert scores == [Decimal("9"), Decimal("6"), Decimal("3")]
+
+
+def test_review_list_ignores_nonsense_filters(client, catalogue):
+    url = reverse("reviews:review-list") + "?show=nope&kind=%3Cscript%3E&min_score=x"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["reviews"]) == 5
+
+
+def test_review_list_paginates_by_twelve(client, catalogue):
+    catalogue.add_reviews(10)
+    first = client.get(reverse("reviews:review-list"))
+    second = client.get(reverse("reviews:review-list") + "?page=2")
+    assert len(first.context["reviews"]) == 12
+    assert len(second.context["reviews"]) == 3
+    assert b'rel="next"' in first.content
+
+
+def test_pagination_keeps_the_filters(client, catalogue):
+    catalogue.add_reviews(20)
+    response = client.get(reverse("reviews:review-list") + "?kind=episode")
+    assert b"?kind=episode&amp;page=2" in response.content
+
+
+def test_page_past_the_end_is_404(client, catalogue):
+    assert client.get(reverse("reviews:review-list") + "?page=9").status_code == 404
+
+
+def test_scores_page_ranks_shows_by_mean_score(client):
+    low, high = make_show(title="Low"), make_show(title="High")
+    make_review(show=low, score=Decimal("4"))
+    make_review(show=high, score=Decimal("9"))
+    make_review(show=high, score=Decimal("8"))
+    shows = client.get(reverse("reviews:scores")).context["shows"]
+    assert [(show.title, show.review_count) for show in shows] == [
+        ("High", 2),
+        ("Low", 1),
+    ]
+    assert shows[0].mean_score == pytest.approx(8.5)
+
+
+def test_scores_page_sorts_by_title(client):
+    make_review(show=make_show(title="Zeta"), score=Decimal("9"))
+    make_review(show=make_show(title="Alpha"), score=Decimal("4"))
+    shows = client.get(reverse("reviews:scores") + "?sort=title").context["shows"]
+    assert [show.title for show in shows] == ["Alpha", "Zeta"]
+
+
+def test_shows_page_groups_by_season(client):
+    make_show(title="Winter show", year=2024, season="winter")
+    make_show(title="Spring show", year=2024, season="spring")
+    content = client.get(reverse("reviews:show-list")).content.decode()
+    assert content.index("Winter 2024") < content.index("Spring 2024")
+
+
+def test_authors_page_lists_only_authors_with_published_reviews(client):
+    make_review(author=make_author(name="Published Pen"))
+    make_review(author=make_author(name="Drafty Pen"), status="draft")
+    content = client.get(reverse("reviews:author-list")).content.decode()
+    assert "Published Pen" in content
+    assert "Drafty Pen" not in content
+
+
+def test_episode_page_shows_the_average_score(client):
+    episode = make_episode()
+    make_review(show=episode.show, episode=episode, score=Decimal("6"))
+    make_review(show=episode.show, episode=episode, score=Decimal("7"))
+    response = client.get(episode.get_absolute_url())
+    assert b"6.5" in response.content
+
+
+def test_unknown_review_is_404(client, db):
+    assert client.get("/reviews/no-such-review/").status_code == 404
+
+
+def test_spoiler_text_is_hidden_behind_a_toggle_on_the_page(client):
+    review = make_review(body="The twist: >!Rouge is an android!<.")
+    content = client.get(review.get_absolute_url()).content.decode()
+    assert (
+        '<label class="spoiler"><input aria-label="Reveal spoiler" type="checkbox">'
+        '<span class="spoiler-text">Rouge is an android</span></label>'
+    ) in content
