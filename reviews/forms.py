@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
@@ -37,7 +39,7 @@ class ReviewFilterForm(forms.Form):
         "oldest": ["published_at", "pk"],
     }
     SCORE_FILTER_CHOICES = [("", "Any")] + [
-        (str(value), label) for value, label in SCORE_CHOICES
+        (label, label) for _, label in SCORE_CHOICES
     ]
 
     show = forms.ModelChoiceField(
@@ -61,14 +63,14 @@ class ReviewFilterForm(forms.Form):
     min_score = forms.TypedChoiceField(
         label="Score from",
         choices=SCORE_FILTER_CHOICES,
-        coerce=float,
+        coerce=Decimal,
         empty_value=None,
         required=False,
     )
     max_score = forms.TypedChoiceField(
         label="to",
         choices=SCORE_FILTER_CHOICES,
-        coerce=float,
+        coerce=Decimal,
         empty_value=None,
         required=False,
     )

@@ -16,8 +16,9 @@ from .markdown import render_markdown
 
 WORDS_PER_MINUTE = 220
 
-SCORE_VALUES = [Decimal(n) / 2 for n in range(21)]
-SCORE_CHOICES = [(value, f"{value:g}") for value in SCORE_VALUES]
+# One decimal place, as the database returns them, so a stored 7.0 matches its choice.
+SCORE_VALUES = [(Decimal(n) / 2).quantize(Decimal("0.1")) for n in range(21)]
+SCORE_CHOICES = [(value, f"{value:g}".removesuffix(".0")) for value in SCORE_VALUES]
 
 
 def score_field(verbose_name, help_text):
@@ -36,6 +37,7 @@ def score_constraint(field, model):
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": SCORE_VALUES}),
         name=f"{model}_{field}_half_points_0_to_10",
+        violation_error_message="Scores go from 0 to 10 in half points.",
     )
 
 
@@ -43,6 +45,9 @@ def cover_alt_constraint(model):
     return models.CheckConstraint(
         condition=Q(cover="") | ~Q(cover_alt=""),
         name=f"{model}_cover_has_alt_text",
+        violation_error_message=(
+            "Describe the cover image in its alt text for readers who cannot see it."
+        ),
     )
 
 
@@ -125,8 +130,8 @@ class Author(models.Model):
         try:
             return user.author
         except cls.DoesNotExist:
-            name = user.get_full_name() or user.get_username()
-            slug = slugify(name) or f"author-{user.pk}"
+            name = (user.get_full_name() or user.get_username())[:100]
+            slug = slugify(name)[:80] or f"author-{user.pk}"
             if cls.objects.filter(slug=slug).exists():
                 slug = f"{slug}-{user.pk}"
             return cls.objects.create(user=user, name=name, slug=slug)
@@ -247,7 +252,7 @@ class Credit(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["show", "position", "pk"]
+        ordering = ["position", "pk"]
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.name}"
@@ -266,7 +271,7 @@ class ThemeSong(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["show", "position", "pk"]
+        ordering = ["position", "pk"]
 
     def __str__(self):
         return f"{self.get_kind_display()}: “{self.title}” by {self.artist}"
@@ -424,7 +429,8 @@ class Review(models.Model):
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        # Drafts (no publication time) last, on every database.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
         permissions = [("change_any_review", "Can change every writer's reviews")]
         constraints = [
             score_constraint("score", "review"),
@@ -448,8 +454,7 @@ class Review(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.default_publication_time()
         self.recap_html = render_markdown(self.recap, id_prefix="recap-")
         self.body_html = render_markdown(self.body)
         self.reading_time = reading_minutes(self.recap_html, self.body_html)
@@ -459,11 +464,18 @@ class Review(models.Model):
         return reverse("reviews:review-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        # Before constraint validation, which requires a publication time.
+        self.default_publication_time()
         errors = {}
         if self.episode_id and self.show_id and self.episode.show_id != self.show_id:
             errors["episode"] = "This episode belongs to another show."
         if self.kind == self.Kind.EPISODE and not self.episode_id:
             errors["episode"] = "An episode review needs its episode."
+        if self.kind == self.Kind.SEASON and self.episode_id:
+            errors["episode"] = (
+                "A season review covers the whole show: leave the episode empty "
+                "and say how many episodes you watched."
+            )
         if self.verdict:
             first_impressions = self.kind == self.Kind.FIRST_IMPRESSIONS
             if first_impressions != (self.verdict in self.FIRST_IMPRESSION_VERDICTS):
@@ -477,6 +489,11 @@ class Review(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def default_publication_time(self):
+        """Publishing without a time means publishing now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def is_published(self):
         return (

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -467,3 +468,37 @@ def test_editor_can_change_another_writers_author_profile(editor_client, other_w
     assert response.status_code == 302
     author.refresh_from_db()
     assert author.name == "Renamed"
+
+
+def test_writer_publishes_without_a_time_and_it_is_published_now(writer_client):
+    show = make_show()
+    response = writer_client.post(
+        admin_url("review", "add"),
+        review_form_data(show, status=Review.Status.PUBLISHED),
+    )
+    assert response.status_code == 302, form_errors(response)
+    assert Review.objects.get().is_published()
+
+
+@pytest.mark.parametrize("score", ["7", "7.5", "10", "0"])
+def test_resaving_a_review_keeps_its_score(writer_client, own_review, score):
+    Review.objects.filter(pk=own_review.pk).update(score=Decimal(score))
+    change_url = admin_url("review", "change", own_review.pk)
+    select = str(writer_client.get(change_url).context["adminform"].form["score"])
+    selected = re.search(r'<option value="([^"]*)" selected>', select)
+    assert selected, "the stored score is not selected in the form"
+    data = review_form_data(own_review.show, slug=own_review.slug, score=selected[1])
+    response = writer_client.post(change_url, data)
+    assert response.status_code == 302, form_errors(response)
+    own_review.refresh_from_db()
+    assert own_review.score == Decimal(score)
+
+
+def test_season_review_with_an_episode_is_refused_by_the_form(writer_client):
+    response = writer_client.post(
+        admin_url("review", "add"),
+        review_form_data(make_show(), kind=Review.Kind.SEASON),
+    )
+    assert response.status_code == 200
+    assert "covers the whole show" in str(form_errors(response))
+    assert not Review.objects.exists()
