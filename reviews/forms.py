@@ -61,14 +61,14 @@ class ReviewFilterForm(forms.Form):
         choices=[("", "Any verdict"), *Review.Verdict.choices], required=False
     )
     min_score = forms.TypedChoiceField(
-        label="Score from",
+        label="Lowest score",
         choices=SCORE_FILTER_CHOICES,
         coerce=Decimal,
         empty_value=None,
         required=False,
     )
     max_score = forms.TypedChoiceField(
-        label="to",
+        label="Highest score",
         choices=SCORE_FILTER_CHOICES,
         coerce=Decimal,
         empty_value=None,
