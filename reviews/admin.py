@@ -22,23 +22,14 @@ class MarkdownEditorMixin:
 
 
 class OwnObjectsMixin:
-    """Writers see and change only their own objects; another's is a 404.
-
-    ``owner_lookup`` reaches the owning user; ``any_permission`` lets editors
-    through to everyone's.
+    """Writers see and change only their own objects (get_queryset says which);
+    another's is a 404, not the admin's redirect. ``any_permission`` marks editors.
     """
 
-    owner_lookup = None
     any_permission = None
 
     def is_editor(self, request):
         return request.user.has_perm(self.any_permission)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.is_editor(request):
-            return queryset
-        return queryset.filter(**{self.owner_lookup: request.user})
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -65,7 +56,6 @@ class ThemeSongInline(admin.TabularInline):
 @admin.register(Review)
 class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
     form = ReencodedImagesForm
-    owner_lookup = "author__user"
     any_permission = "reviews.change_any_review"
     list_display = [
         "title",
@@ -100,6 +90,9 @@ class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
         ("Cover image", {"fields": ["cover", "cover_alt"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)
 
     @admin.display(description="Ep.", ordering="episode__number")
     def episode_number(self, review):
@@ -173,7 +166,6 @@ class EpisodeAdmin(admin.ModelAdmin):
 @admin.register(Author)
 class AuthorAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
     form = ReencodedImagesForm
-    owner_lookup = "user"
     any_permission = "reviews.change_any_author"
     list_display = ["name", "user", "support_link"]
     search_fields = ["name", "user__username"]
@@ -186,6 +178,10 @@ class AuthorAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', author.support_url, author.support_label or "link"
         )
+
+    def get_queryset(self, request):
+        authors = super().get_queryset(request)
+        return authors if self.is_editor(request) else authors.filter(user=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if self.is_editor(request) else ["user"]

@@ -35,7 +35,7 @@ class ImageUploadForm(forms.Form):
 class ReviewFilterForm(forms.Form):
     SORTS = {
         "newest": ["-published_at", "-pk"],
-        "score": ["-score", "-published_at"],
+        "score": ["-score", "-published_at", "-pk"],
         "oldest": ["published_at", "pk"],
     }
     SCORE_FILTER_CHOICES = [("", "Any")] + [

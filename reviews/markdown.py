@@ -11,6 +11,10 @@ Spoilers:
   is announced as "Reveal spoiler"; the hidden text is invisible to screen readers too
   until revealed (see .spoiler in the stylesheet).
 - block: ``::: spoiler Optional title`` ... ``:::``, rendered as <details>.
+
+Ids: headings get anchors (prefixed per field, e.g. "recap-"), footnotes get ids.
+The page's own ids contain a colon ("page:main"), which these never do: a writer's
+raw id with a colon is dropped, so rendered text cannot clash with the page.
 """
 
 import functools
@@ -71,6 +75,7 @@ def sanitize(html):
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_drop_page_ids,
         allowed_classes=ALLOWED_CLASSES,
         set_tag_attribute_values={"input": {"type": "checkbox"}},
         url_schemes={"http", "https", "mailto"},
@@ -78,10 +83,19 @@ def sanitize(html):
     )
 
 
+def _drop_page_ids(tag, attribute, value):
+    if attribute == "id" and ":" in value:
+        return None
+    return value
+
+
 @functools.cache
 def _parser(id_prefix):
     md = (
-        MarkdownIt("commonmark", {"html": True, "typographer": True})
+        MarkdownIt(
+            "commonmark",
+            {"html": True, "typographer": True, "slug_prefix": id_prefix},
+        )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
         .use(footnote_plugin)
         .use(
@@ -117,6 +131,9 @@ def _spoiler_line(state, start_line, end_line, silent):
 
 def _inline_spoiler_rule(opener, closer):
     def spoiler(state, silent):
+        # A spoiler inside a spoiler or a link would nest interactive elements.
+        if state.env.get("in_spoiler") or state.linkLevel:
+            return False
         if not state.src.startswith(opener, state.pos):
             return False
         start = state.pos + len(opener)
@@ -127,7 +144,9 @@ def _inline_spoiler_rule(opener, closer):
             state.push("spoiler_open", "label", 1)
             old_pos, old_max = state.pos, state.posMax
             state.pos, state.posMax = start, end
+            state.env["in_spoiler"] = True
             state.md.inline.tokenize(state)
+            state.env["in_spoiler"] = False
             state.pos, state.posMax = old_pos, old_max
             state.push("spoiler_close", "label", -1)
         state.pos = end + len(closer)
@@ -139,17 +158,33 @@ def _inline_spoiler_rule(opener, closer):
 def _page_outline(state):
     """Fit the writer's Markdown into the page around it.
 
-    Headings move one level down (the page title is the only h1) and table
-    alignment becomes a class, since the Content Security Policy forbids inline
-    styles.
+    A level-one heading becomes h2 (the page title is the only h1); a heading with
+    a spoiler gets its anchor from its visible words only; table alignment becomes
+    a class, since the Content Security Policy forbids inline styles.
     """
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    for index, token in enumerate(state.tokens):
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+        if token.type == "heading_open":
+            words = _visible_words(state.tokens[index + 1].children or [])
+            if words is not None:
+                token.attrSet("id", state.md.options["slug_prefix"] + slugify(words))
         for child in [token, *(token.children or [])]:
             style = child.attrs.pop("style", None) if child.attrs else None
             if style and style.startswith("text-align:"):
                 child.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+def _visible_words(children):
+    """A heading's text without its spoilers, or None when it has none."""
+    if not any(child.type == "spoiler_open" for child in children):
+        return None
+    depth, words = 0, []
+    for child in children:
+        depth += {"spoiler_open": 1, "spoiler_close": -1}.get(child.type, 0)
+        if not depth and child.type in ("text", "code_inline"):
+            words.append(child.content)
+    return "".join(words).strip() or "spoiler"
 
 
 def _render_spoiler_open(self, tokens, idx, options, env):

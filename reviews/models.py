@@ -118,7 +118,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.bio_html = render_markdown(self.bio)
+        self.bio_html = render_markdown(self.bio, id_prefix="bio-")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -286,7 +286,7 @@ class Episode(models.Model):
     objects = ReviewedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["show", "number"]
+        ordering = ["show_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["show", "number"], name="episode_number_unique_per_show"
@@ -501,12 +501,6 @@ class Review(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
-
-    def is_editable_by(self, user):
-        """Mirrors ReviewQuerySet.editable_by() for one review."""
-        if user.has_perm("reviews.change_any_review"):
-            return True
-        return user.has_perm("reviews.change_review") and self.author.user_id == user.pk
 
     @property
     def aspect_scores(self):

@@ -1,15 +1,16 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import ImageUploadForm, ReviewFilterForm
-from .markdown import render_markdown
 from .models import Author, Episode, Review, Show
 
 SEASON_ORDER = Case(
@@ -20,9 +21,7 @@ SEASON_ORDER = Case(
 
 
 class PublishedReviewsMixin:
-    """Published reviews, with what their cards show, in pages of 12."""
-
-    paginate_by = 12
+    """Published reviews, with what their cards show."""
 
     def get_reviews(self):
         return Review.objects.published().with_related()
@@ -36,7 +35,7 @@ class HomeView(PublishedReviewsMixin, TemplateView):
         last_review = (
             Review.objects.published()
             .filter(show=OuterRef("pk"), score__isnull=False)
-            .order_by("-episode__number", "-published_at")
+            .order_by(F("episode__number").desc(nulls_last=True), "-published_at")
         )
         airing = (
             Show.objects.filter(airing_status=Show.Airing.AIRING)
@@ -54,6 +53,7 @@ class HomeView(PublishedReviewsMixin, TemplateView):
 class ReviewListView(PublishedReviewsMixin, ListView):
     template_name = "reviews/review_list.html"
     context_object_name = "reviews"
+    paginate_by = 12
 
     def get_queryset(self):
         self.filter_form = ReviewFilterForm(self.request.GET or None)
@@ -122,7 +122,7 @@ class ShowListView(ListView):
         return super().get_context_data(by_title=by_title, **kwargs)
 
 
-class ShowDetailView(DetailView):
+class ShowDetailView(PublishedReviewsMixin, DetailView):
     template_name = "reviews/show_detail.html"
     context_object_name = "show"
 
@@ -134,13 +134,14 @@ class ShowDetailView(DetailView):
     def get_context_data(self, **kwargs):
         show = self.object
         return super().get_context_data(
-            episodes=show.episodes.with_scores(),
-            reviews=Review.objects.published().with_related().filter(show=show),
+            # Meta.ordering does not apply to aggregated querysets.
+            episodes=show.episodes.with_scores().order_by("number"),
+            reviews=self.get_reviews().filter(show=show),
             **kwargs,
         )
 
 
-class EpisodeDetailView(DetailView):
+class EpisodeDetailView(PublishedReviewsMixin, DetailView):
     template_name = "reviews/episode_detail.html"
     context_object_name = "episode"
 
@@ -152,7 +153,7 @@ class EpisodeDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        reviews = Review.objects.published().with_related().filter(episode=self.object)
+        reviews = self.get_reviews().filter(episode=self.object)
         return super().get_context_data(reviews=reviews, **kwargs)
 
 
@@ -161,7 +162,7 @@ class AuthorListView(ListView):
     context_object_name = "authors"
 
     def get_queryset(self):
-        return Author.objects.with_scores().filter(review_count__gt=0)
+        return Author.objects.with_scores().filter(review_count__gt=0).order_by("name")
 
 
 class AuthorDetailView(PublishedReviewsMixin, ListView):
@@ -169,10 +170,12 @@ class AuthorDetailView(PublishedReviewsMixin, ListView):
 
     template_name = "reviews/author_detail.html"
     context_object_name = "reviews"
+    paginate_by = 12
 
     def get_queryset(self):
+        # Staff without a published review have no public page.
         self.author = get_object_or_404(
-            Author.objects.with_scores(), slug=self.kwargs["slug"]
+            Author.objects.with_scores(), slug=self.kwargs["slug"], review_count__gt=0
         )
         return self.get_reviews().filter(author=self.author)
 
@@ -216,10 +219,12 @@ def _can_write(user):
 
 @require_POST
 def markdown_preview(request):
-    """The admin editor's live preview: the same renderer as the public page."""
+    """The admin editor's live preview, through MARKDOWNX_MARKDOWNIFY_FUNCTION:
+    the renderer of the public pages."""
     if not _can_write(request.user):
         raise PermissionDenied
-    return HttpResponse(render_markdown(request.POST.get("content", "")))
+    markdownify = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
+    return HttpResponse(markdownify(request.POST.get("content", "")))
 
 
 @require_POST

@@ -164,9 +164,10 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(
     os.environ.get("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 )
+# On by default so `check --deploy` passes; turn them off (=0) if the site shares
+# its domain with subdomains that are not all on HTTPS.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-X_FRAME_OPTIONS = "DENY"
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -179,7 +180,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# The admin's live preview uses the same renderer as the public pages.
+# The admin's live preview (reviews.views.markdown_preview) renders with this: the
+# same function as the stored HTML of the public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "reviews.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"

@@ -10,9 +10,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path(
         "favicon.ico",
-        RedirectView.as_view(
-            permanent=True, get_redirect_url=lambda: static_url("img/favicon.svg")
-        ),
+        RedirectView.as_view(get_redirect_url=lambda: static_url("img/favicon.svg")),
     ),
     path("", include("reviews.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

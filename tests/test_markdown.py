@@ -119,11 +119,32 @@ def test_footnotes():
     assert '<li id="fn1" class="footnote-item"><p>The source.' in html
 
 
-def test_headings_move_one_level_down_and_get_ids():
-    html = render_markdown("# First\n## Second\n###### Sixth")
+def test_level_one_headings_become_h2_and_others_keep_their_level():
+    html = render_markdown("# First\n## Second\n### Third")
     assert html == (
-        '<h2 id="first">First</h2>\n<h3 id="second">Second</h3>\n<h6>Sixth</h6>\n'
+        '<h2 id="first">First</h2>\n<h2 id="second">Second</h2>\n'
+        '<h3 id="third">Third</h3>\n'
     )
+
+
+def test_heading_anchor_leaves_out_the_spoiler():
+    heading = find(render_markdown("## Episode 3: >!Rouge dies!< at last"), "h2")[0]
+    assert heading.attrs["id"] == "episode-3--at-last"
+
+
+def test_spoilers_do_not_nest():
+    html = render_markdown(">!outer ||inner|| outer!<")
+    assert html.count("<label") == 1
+
+
+def test_no_spoiler_inside_a_link():
+    html = render_markdown("[>!secret!<](https://example.com)")
+    assert "<input" not in html
+
+
+def test_raw_ids_in_the_page_namespace_are_dropped():
+    html = render_markdown('<h2 id="page:main">Hi</h2>')
+    assert "page:main" not in html
 
 
 def test_recap_id_prefix_keeps_heading_ids_distinct_from_the_body():

@@ -369,3 +369,34 @@ def test_spoiler_text_is_hidden_behind_a_toggle_on_the_page(client):
         '<label class="spoiler"><input aria-label="Reveal spoiler" type="checkbox">'
         '<span class="spoiler-text">Rouge is an android</span></label>'
     ) in content
+
+
+def test_show_page_lists_episodes_in_order(client):
+    show = make_show()
+    for number in [3, 1, 2]:
+        make_episode(show, number=number)
+    episodes = client.get(show.get_absolute_url()).context["episodes"]
+    assert [episode.number for episode in episodes] == [1, 2, 3]
+
+
+def test_authors_page_lists_authors_by_name(client):
+    for name in ["Zed", "Amy", "Kei"]:
+        make_review(author=make_author(name=name))
+    authors = client.get(reverse("reviews:author-list")).context["authors"]
+    assert [author.name for author in authors] == ["Amy", "Kei", "Zed"]
+
+
+def test_author_without_published_reviews_has_no_public_page(client):
+    author = make_author()
+    make_review(author=author, status="draft")
+    assert client.get(author.get_absolute_url()).status_code == 404
+
+
+def test_home_airing_shows_the_latest_episode_review_not_a_season_review(client):
+    show = make_show(airing_status="airing")
+    make_review(show=show, episode=make_episode(show, 2), score=Decimal("8"))
+    make_review(show=show, kind=Review.Kind.SEASON, score=Decimal("3"))
+    airing = client.get(reverse("reviews:home")).context["airing"]
+    assert [(item.latest_episode, item.latest_score) for item in airing] == [
+        (2, Decimal("8"))
+    ]

@@ -5,10 +5,10 @@ register = template.Library()
 
 @register.filter
 def score(value):
-    """A half-point score without a needless decimal: 7.0 -> "7", 7.5 -> "7.5"."""
+    """A score with at most one decimal: 7.0 -> "7", 7.5 -> "7.5", 7.25 -> "7.2"."""
     if value is None or value == "":
         return ""
-    return f"{float(value):g}"
+    return f"{round(float(value), 1):g}"
 
 
 @register.filter

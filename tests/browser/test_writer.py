@@ -86,7 +86,7 @@ def test_writer_publishes_a_review_that_reads_exactly_as_previewed(
     wait_for(page, lambda: body_preview.locator("img").count() == 1, "the preview")
     assert body_preview.locator("label.spoiler input[type=checkbox]").count() == 1
     recap_preview = page.locator(".field-recap .markdownx-preview")
-    wait_for(page, lambda: recap_preview.locator("h3").count() == 1, "the recap")
+    wait_for(page, lambda: recap_preview.locator("h2").count() == 1, "the recap")
     previewed_body = body_preview.inner_html()
 
     page.select_option("#id_score", label="7")
@@ -109,7 +109,7 @@ def test_writer_publishes_a_review_that_reads_exactly_as_previewed(
     assert spoiler.locator(".spoiler-text").is_visible()
 
     recap = page.locator("details.recap")
-    assert not recap.locator("h3").is_visible()
+    assert not recap.locator("h2").is_visible()
     recap.locator("summary").focus()
     page.keyboard.press("Enter")
-    assert recap.locator("h3").is_visible()
+    assert recap.locator("h2").is_visible()
