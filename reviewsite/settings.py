@@ -36,7 +36,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. It is required when DJANGO_DEBUG is off; "
             "generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "For local development, set DJANGO_DEBUG=1 instead (make run does)."
         )
     SECRET_KEY = "django-insecure-local-development-only"
 
