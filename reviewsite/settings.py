@@ -31,15 +31,23 @@ def env_list(name, default=()):
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "django-insecure-local-development-only"
+
+
+def require_secret_key():
+    """Called by wsgi.py and asgi.py: the site never serves without a secret key.
+
+    Management commands that need none (check, migrate, makemigrations) still run.
+    """
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. It is required when DJANGO_DEBUG is off; "
             "generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
             "For local development, set DJANGO_DEBUG=1 instead (make run does)."
         )
-    SECRET_KEY = "django-insecure-local-development-only"
+
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []

@@ -27,25 +27,25 @@ def test_settings(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
 
 
-@pytest.fixture
-def writer(db):
-    user = make_user("writer", groups=["Writers"])
+def staff_author(username, group):
+    user = make_user(username, groups=[group])
     Author.for_user(user)
     return user
+
+
+@pytest.fixture
+def writer(db):
+    return staff_author("writer", "Writers")
 
 
 @pytest.fixture
 def other_writer(db):
-    user = make_user("other_writer", groups=["Writers"])
-    Author.for_user(user)
-    return user
+    return staff_author("other_writer", "Writers")
 
 
 @pytest.fixture
 def editor(db):
-    user = make_user("editor", groups=["Editors"])
-    Author.for_user(user)
-    return user
+    return staff_author("editor", "Editors")
 
 
 @pytest.fixture

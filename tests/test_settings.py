@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+ENVIRONMENT_WITHOUT_KEY = {
+    name: value
+    for name, value in os.environ.items()
+    if name not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}
+}
+
+
+def run_python(code):
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=ENVIRONMENT_WITHOUT_KEY,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("entry_point", ["reviewsite.wsgi", "reviewsite.asgi"])
+def test_site_refuses_to_serve_without_a_secret_key(entry_point):
+    result = run_python(f"import {entry_point}")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_management_checks_run_without_a_secret_key():
+    result = run_python(
+        "import django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'reviewsite.settings';"
+        "from django.core.management import call_command;"
+        "django.setup(); call_command('check')"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_has_a_local_secret_key_without_configuration():
+    result = run_python(
+        "import os; os.environ['DJANGO_DEBUG'] = '1';import reviewsite.wsgi"
+    )
+    assert result.returncode == 0, result.stderr
