@@ -1,17 +1,31 @@
+from functools import partial
+
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .forms import ImageUploadForm, ReviewFilterForm
-from .models import Author, Episode, Review, Show
+from . import moderation
+from .forms import CommentForm, ImageUploadForm, ReviewFilterForm
+from .models import Author, Comment, Episode, Review, Show
 
 SEASON_ORDER = Case(
     *[When(season=season, then=Value(rank)) for rank, season in enumerate(Show.Season)],
@@ -24,7 +38,7 @@ class PublishedReviewsMixin:
     """Published reviews, with what their cards show."""
 
     def get_reviews(self):
-        return Review.objects.published().with_related()
+        return Review.objects.published().with_related().with_comment_count()
 
 
 class HomeView(PublishedReviewsMixin, TemplateView):
@@ -78,7 +92,9 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         if self.request.user.is_staff:
             reviews |= Review.objects.editable_by(self.request.user)
         # The breadcrumbs link the episode page, which needs the episode's show.
-        return reviews.with_related().select_related("episode__show")
+        return (
+            reviews.with_related().with_comment_count().select_related("episode__show")
+        )
 
     def get_context_data(self, **kwargs):
         review = self.object
@@ -96,13 +112,130 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
                 .order_by("episode__number", "-published_at")
                 .first()
             )
+        if review.is_published():
+            context.update(self.get_comments_context(review, kwargs))
         return super().get_context_data(**context, **kwargs)
+
+    def get_comments_context(self, review, kwargs):
+        """One page of threads (a top-level comment and its replies), oldest
+        first, from ?comments_from=<id>: a keyset, so page 40 of a long
+        discussion costs what page 1 does."""
+        request = self.request
+        moderator = request.user.has_perm("reviews.change_comment")
+        visible = Comment.objects.visible(
+            own_ids=request.session.get(OWN_COMMENTS_KEY, []), moderator=moderator
+        )
+        try:
+            start = max(0, int(request.GET.get("comments_from", 0)))
+        except ValueError:
+            start = 0
+        per_page = settings.COMMENTS_PER_PAGE
+        threads = list(
+            visible.filter(review=review, parent=None, pk__gte=start)
+            .order_by("pk")
+            .prefetch_related(Prefetch("replies", queryset=visible.order_by("pk")))[
+                : per_page + 1
+            ]
+        )
+        form = kwargs.pop("comment_form", None)
+        if form is None and review.comments_are_open():
+            form = CommentForm(review, initial={"reply_to": self._reply_to(threads)})
+        return {
+            "comments": threads[:per_page],
+            "comments_next": threads[per_page].pk if len(threads) > per_page else None,
+            "comments_start": start,
+            "comment_form": form,
+            "comment_moderator": moderator,
+        }
+
+    def _reply_to(self, threads):
+        try:
+            parent = int(self.request.GET.get("reply_to", ""))
+        except ValueError:
+            return None
+        return parent if any(thread.pk == parent for thread in threads) else None
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         if not self.object.is_published():
             add_never_cache_headers(response)
         return response
+
+
+OWN_COMMENTS_KEY = "own_pending_comments"
+
+
+def render_review(request, review, form, status):
+    """The review page again, showing the refused comment form with its text."""
+    view = ReviewDetailView()
+    view.setup(request, slug=review.slug)
+    view.object = review
+    context = view.get_context_data(object=review, comment_form=form)
+    return view.render_to_response(context, status=status)
+
+
+@require_POST
+def post_comment(request, slug):
+    review = get_object_or_404(
+        Review.objects.published().with_related().with_comment_count(), slug=slug
+    )
+    form = CommentForm(review, request.POST)
+    if not review.comments_are_open():
+        return render_review(request, review, form, status=403)
+    if not form.is_valid():
+        form.renew_token()
+        return render_review(request, review, form, status=400)
+    comment = form.save(commit=False)
+    existing = Comment.objects.filter(fingerprint=comment.fingerprint).first()
+    if existing:
+        return commented(request, existing)
+    address = moderation.client_ip(request)
+    if wait := moderation.seconds_to_wait(address, comment.fingerprint):
+        form.add_error(
+            None,
+            "You are commenting faster than we allow. Wait "
+            f"{'an hour' if wait >= 3600 else f'{wait} seconds'}, then send your "
+            "comment again: it is kept below.",
+        )
+        response = render_review(request, review, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    comment.ip_address = moderation.stored_ip(address)
+    comment.status, comment.moderation_reason = moderation.moderate(
+        comment,
+        honeypot=form.cleaned_data["homepage"],
+        seconds_to_post=form.seconds_to_post,
+    )
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:  # The same form sent twice at once.
+        return commented(request, Comment.objects.get(fingerprint=comment.fingerprint))
+    if comment.is_pending():
+        site_url = request.build_absolute_uri("/")
+        transaction.on_commit(
+            partial(moderation.notify_moderators.enqueue, comment.pk, site_url)
+        )
+    return commented(request, comment)
+
+
+def commented(request, comment):
+    """Where a commenter lands after posting: their comment, or the news that it
+    awaits moderation (spam is told the same, and never shown)."""
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, "Thank you: your comment is published.")
+        return redirect(comment.get_absolute_url())
+    messages.info(
+        request,
+        "Thank you: your comment is awaiting moderation. It will appear once a "
+        "moderator has approved it.",
+    )
+    if comment.is_pending():
+        own = request.session.get(OWN_COMMENTS_KEY, [])
+        if comment.pk not in own:
+            request.session[OWN_COMMENTS_KEY] = [*own, comment.pk][-20:]
+        return redirect(comment.get_absolute_url())
+    return redirect(comment.review.get_absolute_url() + "#comments")
 
 
 class ShowListView(ListView):

@@ -202,3 +202,26 @@ REVIEWS_UPLOAD_MAX_WIDTH = 2400
 
 # Where `manage.py demo` keeps the demo accounts' passwords (git-ignored).
 DEMO_ACCOUNTS_FILE = BASE_DIR / ".demo-accounts"
+
+# Reader comments (reviews/moderation.py applies these rules).
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "60"))
+COMMENTS_MAX_LENGTH = 5000
+COMMENTS_PER_PAGE = 50
+# Held for a moderator at this many links or more.
+COMMENTS_HOLD_LINKS = int(os.environ.get("COMMENTS_HOLD_LINKS", "2"))
+COMMENTS_MODERATION_WORDS = env_list("COMMENTS_MODERATION_WORDS")
+COMMENTS_SPAM_WORDS = env_list(
+    "COMMENTS_SPAM_WORDS",
+    ["viagra", "cialis", "casino bonus", "payday loan", "crypto giveaway"],
+)
+# A human needs a few seconds to write; a form older than this has expired.
+COMMENTS_MIN_SECONDS = float(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
+COMMENTS_FORM_MAX_AGE = 2 * 24 * 3600
+COMMENTS_RATE_SECONDS = int(os.environ.get("COMMENTS_RATE_SECONDS", "15"))
+COMMENTS_RATE_PER_HOUR = int(os.environ.get("COMMENTS_RATE_PER_HOUR", "10"))
+# How commenters' IP addresses are kept: "truncate" (the network part only) or
+# "hash" (a keyed hash that still groups one address's comments).
+COMMENTS_IP_PRIVACY = os.environ.get("COMMENTS_IP_PRIVACY", "truncate")
+# The number of proxies in front of the site that append to X-Forwarded-For; 0
+# means clients connect directly and REMOTE_ADDR is their address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))

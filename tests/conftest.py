@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from reviews.models import Author
@@ -25,6 +26,14 @@ def test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached pages never leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def staff_author(username, group):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from reviews.models import Author, Episode, Review, Show
+from reviews.models import Author, Comment, Episode, Review, Show
 
 _counter = itertools.count(1)
 
@@ -77,6 +77,20 @@ def make_review(**kwargs):
         kwargs.setdefault("published_at", timezone.now() - timedelta(days=1))
     return Review.objects.create(
         show=show, kind=kind, slug=slug, title=kwargs.pop("title", slug), **kwargs
+    )
+
+
+def make_comment(review=None, **kwargs):
+    """An approved comment a minute old, unless told otherwise."""
+    kwargs.setdefault("status", Comment.Status.APPROVED)
+    kwargs.setdefault("created", timezone.now() - timedelta(minutes=1))
+    return Comment.objects.create(
+        review=review or make_review(),
+        name=kwargs.pop("name", "Reader"),
+        email=kwargs.pop("email", f"{unique('reader')}@example.com"),
+        text=kwargs.pop("text", "Great episode."),
+        fingerprint=unique("fingerprint"),
+        **kwargs,
     )
 
 

@@ -118,6 +118,7 @@ def test_writers_group_permissions(db):
         "change_author",
         "view_author",
         *[p for m in SHARED_MODELS for p in crud(m, ("add", "change", "view"))],
+        "view_comment",
     }
 
 
@@ -126,11 +127,12 @@ def test_editors_group_permissions(db):
         *[p for m in ["review", "author", *SHARED_MODELS] for p in crud(m)],
         "change_any_review",
         "change_any_author",
+        *crud("comment", ("view", "change", "delete")),
     }
 
 
-def test_moderators_group_has_no_review_permissions_yet(db):
-    assert group_permissions("Moderators") == set()
+def test_moderators_group_may_only_view_and_moderate_comments(db):
+    assert group_permissions("Moderators") == {"view_comment", "change_comment"}
 
 
 # Reviews: who sees what

@@ -7,8 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Credit, Genre, Review, Studio, ThemeSong
-from tests.factories import make_author, make_episode, make_review, make_show
+from reviews.models import Comment, Credit, Genre, Review, Studio, ThemeSong
+from tests.factories import (
+    make_author,
+    make_comment,
+    make_episode,
+    make_review,
+    make_show,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +45,19 @@ class Catalogue:
             make_author(support_url="https://ko-fi.com/x") for _ in range(3)
         ]
         self.reviews = []
+        self.comments = []
+
+    def add_comments(self, count):
+        """Approved comments on the first review, every other one a reply; and
+        as many on the others, some pending."""
+        for _ in range(count):
+            index = len(self.comments)
+            first = self.reviews[0]
+            parent = self.comments[-1] if index % 2 else None
+            self.comments.append(make_comment(first, parent=parent))
+            other = self.reviews[index % len(self.reviews)]
+            status = Comment.Status.PENDING if index % 3 else Comment.Status.APPROVED
+            make_comment(other, status=status)
 
     def add_reviews(self, count):
         for _ in range(count):
@@ -64,6 +83,7 @@ class Catalogue:
 def catalogue():
     catalogue = Catalogue()
     catalogue.add_reviews(5)
+    catalogue.add_comments(5)
     return catalogue
 
 
@@ -104,7 +124,7 @@ QUERY_BUDGET = {
     "home": 2,
     "review list": 4,
     "review list filtered": 5,
-    "review": 4,
+    "review": 6,
     "shows": 1,
     "shows a-z": 1,
     "show": 7,
@@ -131,10 +151,12 @@ def test_public_page_renders(client, catalogue, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_public_page_query_count_does_not_grow_with_data(client, catalogue, page):
-    """Guards against N+1 queries: 5 and 50 reviews cost the same queries."""
+    """Guards against N+1 queries: 5 and 50 reviews (and comments, replies
+    included) cost the same queries."""
     url = page_urls(catalogue)[page]
     with_five = count_queries(client, url)
     catalogue.add_reviews(45)
+    catalogue.add_comments(45)
     with_fifty = count_queries(client, url)
     assert with_five == with_fifty
     assert with_fifty <= QUERY_BUDGET[page]

@@ -1,5 +1,7 @@
 from django import template
 
+from ..models import Comment
+
 register = template.Library()
 
 
@@ -30,3 +32,13 @@ def score_band(value):
     if value >= 6:
         return "mid"
     return "low"
+
+
+@register.simple_tag(takes_context=True)
+def pending_comments_count(context):
+    """Comments awaiting moderation that this staff user can see; None for
+    users who cannot see comments."""
+    user = context["request"].user
+    if not user.has_perm("reviews.view_comment"):
+        return None
+    return Comment.objects.for_staff(user).pending().count()

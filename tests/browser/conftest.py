@@ -67,14 +67,15 @@ def groups(transactional_db):
     (serialized_rollback would restore them, but is unreliable with live_server:
     pytest-django issues #1062 and #1117.)
     """
-    migration = importlib.import_module("reviews.migrations.0002_groups")
-    for name, codenames in migration.GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="reviews", codename__in=codenames
+    for migration in ("0002_groups", "0004_comment_permissions"):
+        module = importlib.import_module(f"reviews.migrations.{migration}")
+        for name, codenames in module.GROUPS.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="reviews", codename__in=codenames
+                )
             )
-        )
 
 
 class PageProblems(list):

@@ -1,0 +1,29 @@
+from .base import (
+    SCORE_CHOICES,
+    SCORE_VALUES,
+    ReviewedQuerySet,
+    published_condition,
+    reading_minutes,
+)
+from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
+from .comment import Comment, CommentQuerySet
+from .review import Review, ReviewQuerySet
+
+__all__ = [
+    "SCORE_CHOICES",
+    "SCORE_VALUES",
+    "Author",
+    "Comment",
+    "CommentQuerySet",
+    "Credit",
+    "Episode",
+    "Genre",
+    "ReviewedQuerySet",
+    "Review",
+    "ReviewQuerySet",
+    "Show",
+    "Studio",
+    "ThemeSong",
+    "published_condition",
+    "reading_minutes",
+]

@@ -1,0 +1,72 @@
+import math
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+WORDS_PER_MINUTE = 220
+
+# One decimal place, as the database returns them, so a stored 7.0 matches its choice.
+SCORE_VALUES = [(Decimal(n) / 2).quantize(Decimal("0.1")) for n in range(21)]
+SCORE_CHOICES = [(value, f"{value:g}".removesuffix(".0")) for value in SCORE_VALUES]
+
+
+def score_field(verbose_name, help_text):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=3,
+        decimal_places=1,
+        choices=SCORE_CHOICES,
+        null=True,
+        blank=True,
+        help_text=help_text,
+    )
+
+
+def score_constraint(field, model):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": SCORE_VALUES}),
+        name=f"{model}_{field}_half_points_0_to_10",
+        violation_error_message="Scores go from 0 to 10 in half points.",
+    )
+
+
+def cover_alt_constraint(model):
+    return models.CheckConstraint(
+        condition=Q(cover="") | ~Q(cover_alt=""),
+        name=f"{model}_cover_has_alt_text",
+        violation_error_message=(
+            "Describe the cover image in its alt text for readers who cannot see it."
+        ),
+    )
+
+
+def published_condition(prefix=""):
+    """The one publishing rule as a condition: published, and its time has come.
+
+    ``prefix`` reaches reviews through a relation, e.g. "reviews__" from a show.
+    """
+    return Q(
+        **{
+            f"{prefix}status": "published",
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class ReviewedQuerySet(models.QuerySet):
+    """For models with reviews (shows, episodes, authors)."""
+
+    def with_scores(self):
+        published = published_condition("reviews__")
+        return self.annotate(
+            review_count=models.Count("reviews", filter=published),
+            mean_score=models.Avg("reviews__score", filter=published),
+        )
+
+
+def reading_minutes(*html_fragments):
+    words = sum(len(strip_tags(html).split()) for html in html_fragments)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))

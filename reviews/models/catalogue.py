@@ -1,0 +1,233 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from markdownx.models import MarkdownxField
+
+from ..images import validate_image
+from ..markdown import render_markdown
+from .base import ReviewedQuerySet, cover_alt_constraint
+
+
+class Author(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="author"
+    )
+    name = models.CharField(max_length=100, help_text="Your name as readers see it.")
+    slug = models.SlugField(max_length=100, unique=True)
+    bio = MarkdownxField(blank=True, help_text="A short introduction, in Markdown.")
+    bio_html = models.TextField(editable=False, blank=True)
+    avatar = models.ImageField(
+        upload_to="avatars/", blank=True, validators=[validate_image]
+    )
+    website = models.URLField(blank=True)
+    support_url = models.URLField(
+        "support link",
+        blank=True,
+        help_text="Where readers can support you (Patreon, Ko-fi...).",
+    )
+    support_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
+    )
+    sign_off = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="An optional line shown under your reviews.",
+    )
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("change_any_author", "Can change every writer's profile")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio, id_prefix="bio-")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:author-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def for_user(cls, user):
+        """The user's author profile, created from their account on first use."""
+        try:
+            return user.author
+        except cls.DoesNotExist:
+            name = (user.get_full_name() or user.get_username())[:100]
+            slug = slugify(name)[:80] or f"author-{user.pk}"
+            if cls.objects.filter(slug=slug).exists():
+                slug = f"{slug}-{user.pk}"
+            return cls.objects.create(user=user, name=name, slug=slug)
+
+
+class Studio(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Show(models.Model):
+    class Format(models.TextChoices):
+        TV = "tv", "TV series"
+        FILM = "film", "Film"
+        OVA = "ova", "OVA"
+        ONA = "ona", "ONA (web)"
+
+    class Source(models.TextChoices):
+        ORIGINAL = "original", "Original"
+        MANGA = "manga", "Manga"
+        LIGHT_NOVEL = "light_novel", "Light novel"
+        GAME = "game", "Game"
+        OTHER = "other", "Other"
+
+    class Season(models.TextChoices):
+        WINTER = "winter", "Winter"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+        FALL = "fall", "Fall"
+
+    class Airing(models.TextChoices):
+        UPCOMING = "upcoming", "Not yet aired"
+        AIRING = "airing", "Airing"
+        FINISHED = "finished", "Finished"
+
+    title = models.CharField(max_length=200, help_text="The title readers know it by.")
+    title_english = models.CharField("English title", max_length=200, blank=True)
+    title_japanese = models.CharField(
+        "Japanese title", max_length=200, blank=True, help_text="In Japanese or romaji."
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    synopsis = models.TextField(blank=True, help_text="A spoiler-free premise.")
+    format = models.CharField(max_length=10, choices=Format, default=Format.TV)
+    source = models.CharField(max_length=20, choices=Source, default=Source.ORIGINAL)
+    season = models.CharField(max_length=10, choices=Season, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    premiere_date = models.DateField(null=True, blank=True)
+    episode_count = models.PositiveSmallIntegerField(
+        "number of episodes", null=True, blank=True, help_text="Leave empty if unknown."
+    )
+    airing_status = models.CharField(
+        max_length=10, choices=Airing, default=Airing.AIRING
+    )
+    cover = models.ImageField(
+        upload_to="covers/", blank=True, validators=[validate_image]
+    )
+    cover_alt = models.CharField(
+        "cover alt text",
+        max_length=200,
+        blank=True,
+        help_text="Describe the cover for readers who cannot see it.",
+    )
+    studios = models.ManyToManyField(Studio, blank=True, related_name="shows")
+    genres = models.ManyToManyField(Genre, blank=True, related_name="shows")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [cover_alt_constraint("show")]
+        indexes = [models.Index(fields=["year", "season"], name="show_season_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reviews:show-detail", kwargs={"slug": self.slug})
+
+    @property
+    def season_label(self):
+        if self.season and self.year:
+            return f"{self.get_season_display()} {self.year}"
+        return str(self.year or "")
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        SERIES_COMPOSITION = "series_composition", "Series composition"
+        SCRIPT = "script", "Scripts"
+        CHARACTER_DESIGN = "character_design", "Character design"
+        MUSIC = "music", "Music"
+        ORIGINAL_CREATOR = "original_creator", "Original creator"
+        OTHER = "other", "Other"
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=30, choices=Role)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class ThemeSong(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", "Opening"
+        ENDING = "ending", "Ending"
+        INSERT = "insert", "Insert song"
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="theme_songs")
+    kind = models.CharField(max_length=10, choices=Kind)
+    title = models.CharField(max_length=200)
+    artist = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: “{self.title}” by {self.artist}"
+
+
+class Episode(models.Model):
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episodes")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    air_date = models.DateField(null=True, blank=True)
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["show_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "number"], name="episode_number_unique_per_show"
+            )
+        ]
+
+    def __str__(self):
+        label = f"{self.show} episode {self.number}"
+        return f"{label}: {self.title}" if self.title else label
+
+    def get_absolute_url(self):
+        return reverse(
+            "reviews:episode-detail",
+            kwargs={"show_slug": self.show.slug, "number": self.number},
+        )

@@ -1,0 +1,170 @@
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from .review import Review
+
+# Only http(s) addresses become links; anything else stays text.
+URL_PATTERN = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def _link(match):
+    url = match.group(0).rstrip(".,;:!?")
+    while url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1]
+    tail = match.group(0)[len(url) :]
+    link = '<a href="{}" rel="nofollow ugc noopener">{}</a>{}'
+    return format_html(link, url, url, tail)
+
+
+def _linked_line(line):
+    parts, position = [], 0
+    for match in URL_PATTERN.finditer(line):
+        parts += [escape(line[position : match.start()]), _link(match)]
+        position = match.end()
+    parts.append(escape(line[position:]))
+    return "".join(parts)
+
+
+def render_comment_text(text):
+    """Plain text as HTML: escaped, paragraphs and line breaks kept, web
+    addresses linked with rel="nofollow ugc noopener"."""
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return mark_safe(
+        "\n".join(
+            "<p>{}</p>".format("<br>\n".join(map(_linked_line, p.split("\n"))))
+            for p in paragraphs
+            if p.strip()
+        )
+    )
+
+
+def count_links(text):
+    return len(URL_PATTERN.findall(text))
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def visible(self, own_ids=(), moderator=False):
+        """What a reader sees: approved comments, plus their own pending ones (or
+        every pending one for a moderator)."""
+        shown = Q(status=Comment.Status.APPROVED)
+        if moderator:
+            shown |= Q(status=Comment.Status.PENDING)
+        elif own_ids:
+            shown |= Q(status=Comment.Status.PENDING, pk__in=own_ids)
+        return self.filter(shown)
+
+    def for_staff(self, user):
+        """Moderators and editors see every comment; writers those on the reviews
+        they may edit."""
+        if user.has_perm("reviews.change_comment"):
+            return self
+        if user.has_perm("reviews.view_comment"):
+            return self.filter(review__in=Review.objects.editable_by(user))
+        return self.none()
+
+    def moderate(self, status, user):
+        """Move these comments to ``status``; returns how many changed.
+
+        One UPDATE statement: two moderators acting on the same comment at once
+        leave it in one final state, with the moderator who set it.
+        """
+        return self.exclude(status=status).update(
+            status=status, moderated_by=user, moderated_at=timezone.now()
+        )
+
+
+class Comment(models.Model):
+    # Integers so that the queue sorts pending first.
+    class Status(models.IntegerChoices):
+        PENDING = 0, "Awaiting moderation"
+        APPROVED = 1, "Approved"
+        SPAM = 2, "Spam"
+        REMOVED = 3, "Removed"
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        help_text="The comment this one replies to.",
+    )
+    name = models.CharField(max_length=80)
+    email = models.EmailField("e-mail", help_text="Never shown on the site.")
+    website = models.URLField(blank=True)
+    text = models.TextField()
+    text_html = models.TextField(editable=False)
+    status = models.PositiveSmallIntegerField(choices=Status, default=Status.PENDING)
+    moderation_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the rules gave it this status."
+    )
+    ip_address = models.CharField(
+        "IP address",
+        max_length=64,
+        blank=True,
+        help_text="Truncated or hashed, as COMMENTS_IP_PRIVACY says.",
+    )
+    # Identifies one submitted form, so a double click makes one comment.
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[0, 1, 2, 3]), name="comment_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["review", "status", "id"], name="comment_review_idx"),
+            models.Index(fields=["email", "status"], name="comment_email_idx"),
+            models.Index(fields=["status", "-created"], name="comment_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.review}"
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_comment_text(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The page of comments that starts with this thread."""
+        url = self.review.get_absolute_url()
+        return f"{url}?comments_from={self.parent_id or self.pk}#comment-{self.pk}"
+
+    @property
+    def website_url(self):
+        """The website, only when it is a web address: nothing else is linked."""
+        if self.website.lower().startswith(("http://", "https://")):
+            return self.website
+        return ""
+
+    def is_pending(self):
+        return self.status == self.Status.PENDING

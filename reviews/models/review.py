@@ -1,0 +1,256 @@
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from ..images import validate_image
+from ..markdown import render_markdown
+from .base import (
+    cover_alt_constraint,
+    published_condition,
+    reading_minutes,
+    score_constraint,
+    score_field,
+)
+from .catalogue import Author, Episode, Show
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_condition())
+
+    def editable_by(self, user):
+        """The reviews a staff user may open and change in the admin."""
+        if user.has_perm("reviews.change_any_review"):
+            return self
+        if user.has_perm("reviews.change_review"):
+            return self.filter(author__user=user)
+        return self.none()
+
+    def with_related(self):
+        return self.select_related("author", "show", "episode")
+
+    def with_comment_count(self):
+        """Annotate each review with its number of approved comments."""
+        approved = (
+            apps.get_model("reviews", "Comment")
+            .objects.approved()
+            .filter(review=models.OuterRef("pk"))
+            .order_by()
+            .values("review")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(comment_count=Coalesce(models.Subquery(approved), 0))
+
+
+class Review(models.Model):
+    class Kind(models.TextChoices):
+        EPISODE = "episode", "Episode review"
+        FIRST_IMPRESSIONS = "first_impressions", "First impressions"
+        SEASON = "season", "Season review"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+
+    class Verdict(models.TextChoices):
+        RECOMMENDED = "recommended", "Recommended"
+        MIXED = "mixed", "Mixed"
+        NOT_RECOMMENDED = "not_recommended", "Not recommended"
+        KEEP_WATCHING = "keep_watching", "Keep watching"
+        WAIT_AND_SEE = "wait_and_see", "Wait and see"
+        DROP = "drop", "Drop it"
+
+    FIRST_IMPRESSION_VERDICTS = {
+        Verdict.KEEP_WATCHING,
+        Verdict.WAIT_AND_SEE,
+        Verdict.DROP,
+    }
+
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="reviews")
+    show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="reviews")
+    episode = models.ForeignKey(
+        Episode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text="For an episode review or first impressions: the episode reviewed.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.EPISODE)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The review's address: /reviews/slug/."
+    )
+    summary = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The one-line summary in lists and on the page; no spoilers.",
+    )
+    recap = MarkdownxField(
+        blank=True,
+        help_text="What happens, in Markdown. Always hidden behind a spoiler toggle.",
+    )
+    recap_html = models.TextField(editable=False, blank=True)
+    body = MarkdownxField(
+        "thoughts",
+        blank=True,
+        help_text=(
+            "Your review, in Markdown. Hide spoilers with >!text!< or ||text||, "
+            "or a block between '::: spoiler' and ':::'."
+        ),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    score = score_field("score", "Out of 10, in half points. Optional for a recap.")
+    story_score = score_field("story", "Optional aspect score out of 10.")
+    visuals_score = score_field("visuals", "Optional aspect score out of 10.")
+    sound_score = score_field("sound", "Optional aspect score out of 10.")
+    characters_score = score_field("characters", "Optional aspect score out of 10.")
+    verdict = models.CharField(
+        max_length=20,
+        choices=Verdict,
+        blank=True,
+        help_text=(
+            "Recommended / mixed / not recommended; for first impressions: "
+            "keep watching / wait and see / drop it."
+        ),
+    )
+    episodes_watched = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a preliminary review: how many episodes you had watched.",
+    )
+    spoils_up_to = models.PositiveSmallIntegerField(
+        "spoils up to episode",
+        null=True,
+        blank=True,
+        help_text="The last episode whose events this review reveals.",
+    )
+    cover = models.ImageField(
+        upload_to="covers/", blank=True, validators=[validate_image]
+    )
+    cover_alt = models.CharField(
+        "cover alt text",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it (required).",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Leave empty to publish now; a future time schedules the review.",
+    )
+    comments_enabled = models.BooleanField(
+        "comments open",
+        default=True,
+        help_text="Untick to close comments. They also close by themselves some "
+        "days after publication (COMMENTS_CLOSE_AFTER_DAYS).",
+    )
+    reading_time = models.PositiveSmallIntegerField(
+        "reading time (minutes)", default=1, editable=False
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        # Drafts (no publication time) last, on every database.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
+        permissions = [("change_any_review", "Can change every writer's reviews")]
+        constraints = [
+            score_constraint("score", "review"),
+            score_constraint("story_score", "review"),
+            score_constraint("visuals_score", "review"),
+            score_constraint("sound_score", "review"),
+            score_constraint("characters_score", "review"),
+            cover_alt_constraint("review"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="review_published_has_publication_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="review_pub_idx"),
+            models.Index(fields=["show", "-published_at"], name="review_show_idx"),
+            models.Index(fields=["author", "-published_at"], name="review_author_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.default_publication_time()
+        self.recap_html = render_markdown(self.recap, id_prefix="recap-")
+        self.body_html = render_markdown(self.body)
+        self.reading_time = reading_minutes(self.recap_html, self.body_html)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:review-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before constraint validation, which requires a publication time.
+        self.default_publication_time()
+        errors = {}
+        if self.episode_id and self.show_id and self.episode.show_id != self.show_id:
+            errors["episode"] = "This episode belongs to another show."
+        if self.kind == self.Kind.EPISODE and not self.episode_id:
+            errors["episode"] = "An episode review needs its episode."
+        if self.kind == self.Kind.SEASON and self.episode_id:
+            errors["episode"] = (
+                "A season review covers the whole show: leave the episode empty "
+                "and say how many episodes you watched."
+            )
+        if self.verdict:
+            first_impressions = self.kind == self.Kind.FIRST_IMPRESSIONS
+            if first_impressions != (self.verdict in self.FIRST_IMPRESSION_VERDICTS):
+                errors["verdict"] = (
+                    "First impressions take keep watching / wait and see / drop it; "
+                    "other reviews take recommended / mixed / not recommended."
+                )
+        if self.cover and not self.cover_alt:
+            errors["cover_alt"] = (
+                "Describe the cover image for readers who cannot see it."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def default_publication_time(self):
+        """Publishing without a time means publishing now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def comments_are_open(self):
+        if not (self.comments_enabled and self.is_published()):
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not days or timezone.now() - self.published_at < timedelta(days=days)
+
+    @property
+    def aspect_scores(self):
+        """(label, score) for each aspect score the writer gave."""
+        aspects = ["story_score", "visuals_score", "sound_score", "characters_score"]
+        return [
+            (self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
+            for name in aspects
+            if getattr(self, name) is not None
+        ]

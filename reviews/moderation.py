@@ -1,0 +1,138 @@
+"""The rules that decide what happens to a reader's comment, in the order they
+apply: spam first, then what a moderator must see, then approval. Also the client
+address, the rate limit and the moderators' e-mail."""
+
+import hashlib
+import hmac
+import ipaddress
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Comment
+from .models.comment import count_links
+
+Status = Comment.Status
+
+
+def moderate(comment, *, honeypot, seconds_to_post):
+    """(status, reason) for a new comment."""
+    if honeypot:
+        return Status.SPAM, "Filled in the hidden honeypot field."
+    if seconds_to_post < settings.COMMENTS_MIN_SECONDS:
+        return Status.SPAM, f"Sent {seconds_to_post:.1f} s after the form was shown."
+    words = f"{comment.name}\n{comment.website}\n{comment.text}"
+    if word := matched_word(words, settings.COMMENTS_SPAM_WORDS):
+        return Status.SPAM, f"Contains the spam word “{word}”."
+    links = count_links(comment.text)
+    if links >= settings.COMMENTS_HOLD_LINKS:
+        return Status.PENDING, f"Contains {links} links."
+    if word := matched_word(words, settings.COMMENTS_MODERATION_WORDS):
+        return Status.PENDING, f"Contains the moderation word “{word}”."
+    if not Comment.objects.approved().filter(email=comment.email).exists():
+        return Status.PENDING, "First comment from this e-mail address."
+    return Status.APPROVED, "This e-mail address has an approved comment."
+
+
+def matched_word(text, words):
+    """The first of ``words`` (or phrases) found in ``text`` as whole words."""
+    for word in words:
+        pattern = r"\s+".join(map(re.escape, word.split()))
+        if re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE):
+            return word
+    return None
+
+
+def client_ip(request):
+    """The client's address as the trusted proxies saw it.
+
+    Each proxy appends the address it received from to X-Forwarded-For, so with N
+    trusted proxies the client is the N-th entry from the right; anything further
+    left was written by the client and is ignored.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [address.strip() for address in forwarded if address.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _keyed_hash(value, purpose):
+    key = f"{settings.SECRET_KEY}:{purpose}".encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def stored_ip(address):
+    """The address as the moderation queue keeps it: its network, or a hash."""
+    if settings.COMMENTS_IP_PRIVACY == "hash":
+        return _keyed_hash(address, "comment-ip")[:16]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def seconds_to_wait(address, fingerprint):
+    """0 when this client may post now; otherwise how long to wait.
+
+    One comment per COMMENTS_RATE_SECONDS and COMMENTS_RATE_PER_HOUR per hour. The
+    same submission sent twice (a double click) is not a second comment.
+    """
+    key = f"comments:rate:{_keyed_hash(address, 'rate')[:32]}"
+    burst = settings.COMMENTS_RATE_SECONDS
+    first = cache.add(f"{key}:last", fingerprint, burst)
+    if not first and cache.get(f"{key}:last") != fingerprint:
+        return burst
+    cache.add(f"{key}:hour", 0, 3600)
+    try:
+        sent = cache.incr(f"{key}:hour")
+    except ValueError:  # Expired between add() and incr().
+        sent = 1
+        cache.set(f"{key}:hour", sent, 3600)
+    if sent > settings.COMMENTS_RATE_PER_HOUR:
+        return 3600
+    return 0
+
+
+@task
+def notify_moderators(comment_id, site_url):
+    """E-mail the moderators a held comment, with links to act on it."""
+    comment = Comment.objects.select_related("review").get(pk=comment_id)
+    recipients = [
+        user.email
+        for user in get_user_model().objects.with_perm(
+            "reviews.change_comment", include_superusers=False
+        )
+        if user.email
+    ]
+    if not recipients:
+        return
+    site_url = site_url.rstrip("/")
+
+    def admin_url(action):
+        path = reverse("admin:reviews_comment_moderate", args=[comment.pk, action])
+        return site_url + path
+
+    context = {
+        "comment": comment,
+        "review_url": site_url + comment.review.get_absolute_url(),
+        "approve_url": admin_url("approve"),
+        "spam_url": admin_url("spam"),
+        "queue_url": site_url + reverse("admin:reviews_comment_changelist"),
+    }
+    send_mail(
+        f"Comment awaiting moderation on “{comment.review.title}”",
+        render_to_string("reviews/email/held_comment.txt", context),
+        None,
+        recipients,
+    )

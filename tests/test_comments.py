@@ -1,0 +1,495 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.forms import CommentForm
+from reviews.models import Comment
+from reviews.models.comment import render_comment_text
+from tests.factories import make_comment, make_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def comment_settings(settings):
+    settings.COMMENTS_MIN_SECONDS = 3
+    settings.COMMENTS_SPAM_WORDS = ["casino bonus"]
+    settings.COMMENTS_MODERATION_WORDS = ["stupid"]
+
+
+@pytest.fixture
+def review():
+    return make_review(title="Metallic Rouge episode 1")
+
+
+def token(review, age=30):
+    """A form token as if the form had been shown ``age`` seconds ago."""
+    shown_at = time.time() - age
+    return CommentForm.signer().sign(f"{review.pk}:{shown_at:.3f}:abc123")
+
+
+def comment_data(review, **overrides):
+    return {
+        "name": "Aki",
+        "email": "aki@example.com",
+        "website": "",
+        "text": "Loved the opening.",
+        "token": token(review),
+        "reply_to": "",
+        "homepage": "",
+        **overrides,
+    }
+
+
+def post(client, review, **overrides):
+    return client.post(
+        reverse("reviews:comment-post", args=[review.slug]),
+        comment_data(review, **overrides),
+    )
+
+
+def page(client, review, query=""):
+    return client.get(review.get_absolute_url() + query).content.decode()
+
+
+# Rendering a comment's text
+
+
+def test_comment_text_is_escaped():
+    html = render_comment_text('<script>alert("x")</script><b>hi</b>')
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b>" not in html
+
+
+def test_entity_encoded_markup_stays_visible_as_text():
+    html = render_comment_text("&lt;img src=x onerror=alert(1)&gt;")
+    assert "&amp;lt;img" in html
+    assert "<img" not in html
+
+
+def test_line_breaks_and_paragraphs_are_kept():
+    html = render_comment_text("one\ntwo\n\nthree")
+    assert html == "<p>one<br>\ntwo</p>\n<p>three</p>"
+
+
+def test_web_addresses_become_nofollow_ugc_links():
+    html = render_comment_text("See https://example.com/a?b=1&c=2.")
+    assert (
+        '<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow ugc noopener">'
+        "https://example.com/a?b=1&amp;c=2</a>." in html
+    )
+
+
+def test_javascript_addresses_are_not_linked():
+    html = render_comment_text("javascript:alert(1) and data:text/html,x")
+    assert "<a" not in html
+
+
+def test_link_cannot_break_out_of_its_attribute():
+    html = render_comment_text('https://example.com/"onmouseover="alert(1)')
+    assert 'href="https://example.com/"' in html
+    assert 'onmouseover="alert' not in html.split(">")[0]
+
+
+def test_hostile_website_is_never_linked():
+    comment = make_comment(website="javascript:alert(1)")
+    assert comment.website_url == ""
+
+
+# Posting: validation
+
+
+def test_form_requires_name_email_and_text(client, review):
+    response = post(client, review, name="", email="", text="")
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_refused_comment_is_shown_again_with_its_text(client, review):
+    response = post(client, review, email="not-an-email", text="My long thoughts")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "My long thoughts" in content
+    assert "Enter a valid email address." in content
+    assert "Your comment was not posted" in content
+
+
+def test_too_long_comment_is_refused_with_its_length(client, review, settings):
+    settings.COMMENTS_MAX_LENGTH = 20
+    response = post(client, review, text="x" * 25)
+    assert response.status_code == 400
+    assert "at most 20 characters long (yours has 25)" in response.content.decode()
+    assert "x" * 25 in response.content.decode()
+
+
+def test_nul_byte_is_refused(client, review):
+    response = post(client, review, text="hello\x00world")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\u202e", "\u2066"])
+def test_control_and_direction_override_characters_are_refused(
+    client, review, character
+):
+    response = post(client, review, text=f"evil{character}txt.exe")
+    assert response.status_code == 400
+    assert "invisible control characters" in response.content.decode()
+
+
+def test_name_must_be_one_line(client, review):
+    response = post(client, review, name="Aki\nBcc: x@example.com")
+    assert response.status_code == 400
+
+
+def test_javascript_website_is_refused(client, review):
+    response = post(client, review, website="javascript:alert(1)")
+    assert response.status_code == 400
+    assert "Enter a valid URL." in response.content.decode()
+
+
+def test_expired_form_keeps_the_text_and_gives_a_fresh_token(client, review):
+    response = post(client, review, token=token(review, age=3 * 24 * 3600))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "has expired" in content
+    assert "Loved the opening." in content
+    fresh = response.context["comment_form"].data["token"]
+    assert CommentForm(review, {**comment_data(review), "token": fresh}).is_valid()
+
+
+def test_tampered_token_is_refused(client, review):
+    response = post(client, review, token=token(review) + "x")
+    assert response.status_code == 400
+    assert "could not be checked" in response.content.decode()
+
+
+def test_token_for_another_review_is_refused(client, review):
+    other = make_review()
+    response = post(client, review, token=token(other))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+# Posting: what happens to a comment
+
+
+def test_first_comment_awaits_moderation(client, review):
+    response = post(client, review)
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert response.status_code == 302
+    content = client.get(response["Location"]).content.decode()
+    assert "your comment is awaiting moderation" in content
+    assert "Loved the opening." in content
+
+
+def test_pending_comment_is_hidden_from_other_readers(client, review):
+    post(client, review)
+    content = page(client.__class__(), review)
+    assert "Loved the opening." not in content
+    assert "No comments yet." in content
+
+
+def test_commenter_with_an_approved_comment_is_published_at_once(client, review):
+    make_comment(review, email="aki@example.com")
+    response = post(client, review, text="Second thoughts.")
+    comment = Comment.objects.get(text="Second thoughts.")
+    assert comment.status == Comment.Status.APPROVED
+    content = client.get(response["Location"]).content.decode()
+    assert "your comment is published" in content
+    assert "Second thoughts." in content
+
+
+def test_email_is_matched_without_regard_to_case(client, review):
+    make_comment(review, email="aki@example.com")
+    post(client, review, email="AKI@Example.com", text="Hello again")
+    assert Comment.objects.get(text="Hello again").status == Comment.Status.APPROVED
+
+
+def test_honeypot_comment_is_spam_and_never_shown(client, review):
+    response = post(client, review, homepage="http://spam.example")
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    content = client.get(response["Location"]).content.decode()
+    assert "awaiting moderation" in content
+    assert "Loved the opening." not in content
+
+
+def test_form_sent_faster_than_a_human_types_is_spam(client, review):
+    post(client, review, token=token(review, age=1))
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def test_double_submission_creates_one_comment(client, review):
+    data = comment_data(review)
+    url = reverse("reviews:comment-post", args=[review.slug])
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert Comment.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+
+
+def test_reader_posting_too_often_gets_429_with_text_kept(client, review):
+    post(client, review)
+    response = post(client, review, text="Another one", token=token(review, age=40))
+    assert response.status_code == 429
+    assert response["Retry-After"] == "15"
+    assert "Another one" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_rate_limit_allows_a_comment_after_the_interval(client, review, settings):
+    settings.COMMENTS_RATE_SECONDS = 1
+    post(client, review)
+    time.sleep(1.1)
+    post(client, review, text="Later", token=token(review, age=40))
+    assert Comment.objects.count() == 2
+
+
+def test_hourly_rate_limit(client, review, settings):
+    settings.COMMENTS_RATE_SECONDS = 0
+    settings.COMMENTS_RATE_PER_HOUR = 2
+    statuses = [
+        post(client, review, text=f"Comment {n}", token=token(review, age=40 + n))
+        for n in range(3)
+    ]
+    assert [response.status_code for response in statuses] == [302, 302, 429]
+
+
+def test_rate_limit_ignores_a_forged_forwarded_for_header(client, review):
+    post(client, review, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    response = client.post(
+        reverse("reviews:comment-post", args=[review.slug]),
+        comment_data(review, text="Other", token=token(review, age=50)),
+        HTTP_X_FORWARDED_FOR="10.0.0.2",
+    )
+    assert response.status_code == 429
+
+
+def test_ip_address_is_kept_truncated(client, review):
+    client.post(
+        reverse("reviews:comment-post", args=[review.slug]),
+        comment_data(review),
+        REMOTE_ADDR="203.0.113.77",
+    )
+    assert Comment.objects.get().ip_address == "203.0.113.0/24"
+
+
+# Closed and unpublished reviews
+
+
+def test_closed_review_refuses_comments_and_keeps_the_text(client):
+    review = make_review(comments_enabled=False)
+    response = post(client, review, text="Too late?")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Comments are closed" in content
+    assert "Too late?" in content
+    assert not Comment.objects.exists()
+
+
+def test_closed_review_shows_no_form(client):
+    review = make_review(comments_enabled=False)
+    content = page(client, review)
+    assert "Comments are closed" in content
+    assert 'id="comment-form" method="post"' not in content
+
+
+def test_comments_close_after_the_configured_days(client, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_review(published_at=timezone.now() - timedelta(days=31))
+    recent = make_review(published_at=timezone.now() - timedelta(days=29))
+    assert not old.comments_are_open()
+    assert recent.comments_are_open()
+    assert post(client, old).status_code == 403
+
+
+def test_zero_days_keeps_comments_open(settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    review = make_review(published_at=timezone.now() - timedelta(days=3000))
+    assert review.comments_are_open()
+
+
+def test_draft_review_refuses_comments(client):
+    draft = make_review(status="draft")
+    assert post(client, draft).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_scheduled_review_refuses_comments(client):
+    scheduled = make_review(published_at=timezone.now() + timedelta(hours=1))
+    assert post(client, scheduled).status_code == 404
+
+
+def test_draft_preview_has_no_comment_form(editor_client):
+    draft = make_review(status="draft")
+    content = editor_client.get(draft.get_absolute_url()).content.decode()
+    assert 'id="comment-form"' not in content
+
+
+def test_comments_only_accept_post(client, review):
+    url = reverse("reviews:comment-post", args=[review.slug])
+    assert client.get(url).status_code == 405
+
+
+# Replies
+
+
+def test_reply_to_an_approved_comment_is_shown_under_it(client, review):
+    parent = make_comment(review, name="Kei", text="First!")
+    make_comment(review, email="aki@example.com")
+    post(client, review, reply_to=parent.pk, text="Welcome!")
+    reply = Comment.objects.get(text="Welcome!")
+    assert reply.parent == parent
+    content = page(client, review)
+    assert content.index("First!") < content.index('class="comment-replies"')
+    assert content.index('class="comment-replies"') < content.index("Welcome!")
+
+
+def test_reply_to_a_reply_joins_the_thread(client, review):
+    parent = make_comment(review)
+    reply = make_comment(review, parent=parent)
+    post(client, review, reply_to=reply.pk, text="Me too")
+    assert Comment.objects.get(text="Me too").parent == parent
+
+
+def test_reply_to_a_pending_comment_is_refused_with_text_kept(client, review):
+    pending = make_comment(review, status=Comment.Status.PENDING)
+    response = post(client, review, reply_to=pending.pk, text="Hidden reply")
+    assert response.status_code == 400
+    assert "Hidden reply" in response.content.decode()
+
+
+def test_reply_link_fills_in_the_form(client, review):
+    parent = make_comment(review)
+    response = client.get(review.get_absolute_url() + f"?reply_to={parent.pk}")
+    assert response.context["comment_form"]["reply_to"].value() == parent.pk
+    assert "Your reply" in response.content.decode()
+
+
+# The page
+
+
+def test_approved_comments_and_their_count_are_shown(client, review):
+    make_comment(review, text="One")
+    make_comment(review, text="Two")
+    make_comment(review, text="Spam!", status=Comment.Status.SPAM)
+    make_comment(review, text="Gone", status=Comment.Status.REMOVED)
+    content = page(client, review)
+    assert "2 comments" in content
+    assert "One" in content and "Two" in content
+    assert "Spam!" not in content and "Gone" not in content
+
+
+def test_commenter_email_is_never_shown(client, review):
+    make_comment(review, email="secret-address@example.com")
+    assert "secret-address" not in page(client, review)
+
+
+def test_comment_count_on_review_cards_counts_approved_only(client, review):
+    make_comment(review)
+    make_comment(review, status=Comment.Status.PENDING)
+    content = client.get(reverse("reviews:review-list")).content.decode()
+    assert "1 comment<" in content
+
+
+def test_long_discussion_is_paged_with_constant_queries(client, review, settings):
+    Comment.objects.bulk_create(
+        Comment(
+            review=review,
+            name=f"Reader {n}",
+            email=f"r{n}@example.com",
+            text=f"Comment number {n}",
+            text_html=f"<p>Comment number {n}</p>",
+            status=Comment.Status.APPROVED,
+            fingerprint=f"bulk-{n}",
+        )
+        for n in range(2000)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(review.get_absolute_url())
+    assert len(queries) <= 6
+    assert len(response.context["comments"]) == settings.COMMENTS_PER_PAGE
+    assert "2000 comments" in response.content.decode()
+    next_page = response.context["comments_next"]
+    later = client.get(review.get_absolute_url() + f"?comments_from={next_page}")
+    assert later.context["comments"][0].pk == next_page
+    assert "Comment number 50<" in later.content.decode()
+
+
+def test_comment_link_opens_its_thread(client, review):
+    first = make_comment(review, text="Parent text")
+    reply = make_comment(review, parent=first, text="Reply text")
+    response = client.get(reply.get_absolute_url())
+    assert response.status_code == 200
+    assert "Reply text" in response.content.decode()
+
+
+# E-mail to moderators
+
+
+@pytest.fixture
+def moderator_with_email(moderator):
+    moderator.email = "mod@example.com"
+    moderator.save()
+    return moderator
+
+
+def test_held_comment_emails_the_moderators(
+    client, review, moderator_with_email, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, review, text="Is <b>this</b> held?")
+    comment = Comment.objects.get()
+    (message,) = mail.outbox
+    assert message.to == ["mod@example.com"]
+    assert review.title in message.subject
+    assert "Is <b>this</b> held?" in message.body
+    assert "First comment from this e-mail address." in message.body
+    assert f"/admin/reviews/comment/{comment.pk}/moderate/approve/" in message.body
+    assert f"/admin/reviews/comment/{comment.pk}/moderate/spam/" in message.body
+    assert review.get_absolute_url() in message.body
+
+
+def test_approved_comment_sends_no_email(
+    client, review, moderator_with_email, django_capture_on_commit_callbacks
+):
+    make_comment(review, email="aki@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, review, text="Approved")
+    assert mail.outbox == []
+
+
+def test_spam_sends_no_email(
+    client, review, moderator_with_email, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, review, homepage="x")
+    assert mail.outbox == []
+
+
+def test_no_email_for_a_comment_that_was_rolled_back(
+    client, review, moderator_with_email, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(client, review)
+    # The transaction never committed: its callbacks never run.
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+def test_signed_token_cannot_be_forged_without_the_secret(review):
+    forged = signing.Signer(key="not-the-secret", salt="reviews.comment-form").sign(
+        f"{review.pk}:0:abc"
+    )
+    form = CommentForm(review, comment_data(review, token=forged))
+    assert not form.is_valid()
