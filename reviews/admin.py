@@ -264,6 +264,9 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [field for field in fields if field != "status"]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).for_staff(request.user)
 

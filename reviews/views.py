@@ -183,8 +183,9 @@ def post_comment(request, slug):
     if not review.comments_are_open():
         return render_review(request, review, form, status=403)
     if not form.is_valid():
+        # Like any Django form view: the page again, with the errors.
         form.renew_token()
-        return render_review(request, review, form, status=400)
+        return render_review(request, review, form, status=200)
     comment = form.save(commit=False)
     existing = Comment.objects.filter(fingerprint=comment.fingerprint).first()
     if existing:

@@ -28,10 +28,10 @@ def unique(prefix):
     return f"{prefix}-{next(_counter)}"
 
 
-def make_user(username=None, groups=(), staff=True, **kwargs):
+def make_user(username=None, groups=(), staff=True, password="password", **kwargs):
     user = User.objects.create_user(
         username=username or unique("user"),
-        password="password",
+        password=password,
         is_staff=staff,
         **kwargs,
     )

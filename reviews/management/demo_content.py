@@ -538,3 +538,50 @@ CLOSINGS = {
         "the one the show chose to lead with.",
     ],
 }
+
+# Reader comments: (review slug, name, e-mail, text, status, index of the comment
+# replied to or None). Status names are Comment.Status members.
+COMMENTS = [
+    (
+        "metallic-rouge-episode-1-review",
+        "Hana",
+        "hana@example.com",
+        "That opening fight was so smooth. Bones really went all out on the "
+        "sakuga.\n\nAnyone else catch the nod to Blade Runner in the first shot?",
+        "APPROVED",
+        None,
+    ),
+    (
+        "metallic-rouge-episode-1-review",
+        "Jun",
+        "jun@example.com",
+        "Agreed on the pacing: it dumps a lot of lore at once. I'm sticking with "
+        "it for the three-episode rule though.",
+        "APPROVED",
+        None,
+    ),
+    (
+        "metallic-rouge-episode-1-review",
+        "Mina Fan",
+        "minafan@example.com",
+        "Yes! The replicant-style Neans were my first thought too.",
+        "APPROVED",
+        0,
+    ),
+    (
+        "metallic-rouge-episode-1-review",
+        "Rei",
+        "rei@example.com",
+        "First time commenting here. Great review, the score feels right.",
+        "PENDING",
+        None,
+    ),
+    (
+        "metallic-rouge-episode-1-review",
+        "Best Deals",
+        "deals@spam.example",
+        "Huge casino bonus today only: https://spam.example https://spam.example/2",
+        "SPAM",
+        None,
+    ),
+]

@@ -129,3 +129,13 @@ def page_without_javascript(browser, live_server, request):
     page, problems = _new_page(browser, live_server, request, java_script_enabled=False)
     yield page
     assert problems == [], f"the page reported problems: {problems}"
+
+
+@pytest.fixture
+def another_page(browser, live_server, request):
+    """A second person's browser (its own cookies), e.g. a moderator's."""
+    page, problems = _new_page(
+        browser, live_server, request, viewport={"width": 1280, "height": 900}
+    )
+    yield page
+    assert problems == [], f"the page reported problems: {problems}"

@@ -27,6 +27,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from reviews.management.demo_content import (
     AUTHORS,
     CLOSINGS,
+    COMMENTS,
     EPISODE,
     EPISODE_TONES,
     FIRST,
@@ -39,6 +40,7 @@ from reviews.management.demo_content import (
 )
 from reviews.models import (
     Author,
+    Comment,
     Credit,
     Episode,
     Genre,
@@ -283,6 +285,25 @@ def create_reviews(authors, shows):
             )
 
 
+def create_comments():
+    created = []
+    for number, (slug, name, email, text, status, parent) in enumerate(COMMENTS):
+        comment, _ = Comment.objects.update_or_create(
+            fingerprint=f"demo-{number}",
+            defaults={
+                "review": Review.objects.get(slug=slug),
+                "parent": created[parent] if parent is not None else None,
+                "name": name,
+                "email": email,
+                "text": text,
+                "status": Comment.Status[status],
+                "ip_address": "192.0.2.0/24",
+                "created": timezone.now() - timedelta(hours=len(COMMENTS) - number),
+            },
+        )
+        created.append(comment)
+
+
 def create_accounts():
     """The demo logins; returns the passwords of the accounts set up this time."""
     passwords = {}
@@ -293,6 +314,7 @@ def create_accounts():
             passwords[username] = secrets.token_urlsafe(12)
             user.set_password(passwords[username])
         user.is_staff = True
+        user.email = user.email or f"{username}@example.com"
         user.save()
         user.groups.add(Group.objects.get_or_create(name=group_name)[0])
     return passwords
@@ -327,13 +349,15 @@ class Command(BaseCommand):
             authors = create_authors()
             shows = {data["slug"]: create_show(data) for data in SHOWS}
             create_reviews(authors, shows)
+            create_comments()
             passwords = {} if no_accounts else create_accounts()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {Show.objects.count()} shows, "
                 f"{Episode.objects.count()} episodes, "
                 f"{Review.objects.published().count()} published reviews, "
-                f"{Author.objects.count()} authors."
+                f"{Author.objects.count()} authors, "
+                f"{Comment.objects.count()} comments."
             )
         )
         if not no_accounts:

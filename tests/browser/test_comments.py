@@ -1,0 +1,126 @@
+"""A reader comments, a moderator moderates, in two real browsers."""
+
+import pytest
+
+from reviews.models import Comment
+from tests.factories import make_review, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def quick_commenting(settings):
+    # A browser types faster than a person; the rules are tested elsewhere.
+    settings.COMMENTS_MIN_SECONDS = 0
+    settings.COMMENTS_RATE_SECONDS = 0
+
+
+@pytest.fixture
+def review():
+    return make_review(title="Metallic Rouge, episode 1", body="Stylish.")
+
+
+@pytest.fixture
+def moderator_page(another_page, live_server):
+    make_user("moderator", groups=["Moderators"], password=PASSWORD)
+    another_page.goto(f"{live_server.url}/admin/login/")
+    another_page.fill("#id_username", "moderator")
+    another_page.fill("#id_password", PASSWORD)
+    another_page.click("input[type=submit]")
+    another_page.wait_for_url(f"{live_server.url}/admin/")
+    return another_page
+
+
+def write_comment(page, url, text, honeypot=None):
+    page.goto(url)
+    page.fill("#id_name", "Aki")
+    page.fill("#id_email", "aki@example.com")
+    page.fill("#id_text", text)
+    if honeypot:
+        page.locator("#id_homepage").fill(honeypot, force=True)
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+
+
+def test_reader_comments_and_moderator_approves(
+    page, moderator_page, live_server, review
+):
+    review_url = live_server.url + review.get_absolute_url()
+
+    # A first comment waits for a moderator; its author sees it, marked.
+    write_comment(page, review_url, "My first comment here.")
+    status = page.get_by_role("status")
+    assert "awaiting moderation" in status.inner_text()
+    own = page.locator(".comment-pending")
+    assert "My first comment here." in own.inner_text()
+    assert "Only you can see it" in own.inner_text()
+
+    # The moderator sees the count on the admin index and approves it.
+    moderator_page.goto(f"{live_server.url}/admin/")
+    moderator_page.get_by_role("link", name="1 comment awaiting moderation").click()
+    moderator_page.locator("input[name=_selected_action]").first.check()
+    moderator_page.select_option("select[name=action]", "approve")
+    moderator_page.get_by_role("button", name="Run").click()
+    assert "1 comment now approved" in moderator_page.locator(".messagelist").inner_text()
+
+    # The reader sees it published, and their next comment goes straight through.
+    page.goto(review_url)
+    assert page.locator(".comment-pending").count() == 0
+    assert "My first comment here." in page.locator(".comment-list").inner_text()
+    write_comment(page, review_url, "And a second one.")
+    assert "your comment is published" in page.get_by_role("status").inner_text()
+    assert "And a second one." in page.locator(".comment-list").inner_text()
+    assert page.locator("h2#page\\:comments-heading").inner_text() == "2 comments"
+
+    # A comment with two links is held, even from a known reader.
+    write_comment(page, review_url, "See https://a.example and https://b.example")
+    assert page.locator(".comment-pending").count() == 1
+
+    # A robot that fills the honeypot is never shown, even to itself.
+    write_comment(page, review_url, "Buy now", honeypot="http://robot.example")
+    assert "Buy now" not in page.content()
+    assert Comment.objects.get(text="Buy now").status == Comment.Status.SPAM
+    moderator_page.goto(f"{live_server.url}/admin/")
+    assert moderator_page.get_by_role("link", name="1 comment awaiting moderation")
+
+
+def test_refused_comment_keeps_the_readers_text(page, live_server, review):
+    page.goto(live_server.url + review.get_absolute_url())
+    page.fill("#id_name", "Aki")
+    page.fill("#id_email", "aki@example.com")
+    page.fill("#id_website", "javascript:alert(1)")
+    page.fill("#id_text", "Words I do not want to type twice.")
+    # The browser's own check would stop this URL; send it to the server anyway.
+    page.locator("#comment-form").evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_text").input_value() == (
+        "Words I do not want to type twice."
+    )
+    assert "Enter a valid URL." in page.locator("#comment-form").inner_text()
+    assert not Comment.objects.exists()
+
+
+def test_reply_without_javascript(page_without_javascript, live_server, review):
+    page = page_without_javascript
+    parent = Comment.objects.create(
+        review=review,
+        name="Kei",
+        email="kei@example.com",
+        text="Who else loved the soundtrack?",
+        status=Comment.Status.APPROVED,
+        fingerprint="parent",
+    )
+    page.goto(live_server.url + review.get_absolute_url())
+    page.get_by_role("link", name="Reply to Kei").click()
+    assert page.locator("#page\\:comment-form-heading").inner_text() == "Your reply"
+    page.fill("#id_name", "Aki")
+    page.fill("#id_email", "aki@example.com")
+    page.fill("#id_text", "Me! The ending theme especially.")
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    reply = Comment.objects.get(text="Me! The ending theme especially.")
+    assert reply.parent == parent
+    assert "Me! The ending theme" in page.locator(".comment-replies").inner_text()
