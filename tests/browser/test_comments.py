@@ -63,7 +63,8 @@ def test_reader_comments_and_moderator_approves(
     moderator_page.locator("input[name=_selected_action]").first.check()
     moderator_page.select_option("select[name=action]", "approve")
     moderator_page.get_by_role("button", name="Run").click()
-    assert "1 comment now approved" in moderator_page.locator(".messagelist").inner_text()
+    messages = moderator_page.locator(".messagelist").inner_text()
+    assert "1 comment now approved" in messages
 
     # The reader sees it published, and their next comment goes straight through.
     page.goto(review_url)
