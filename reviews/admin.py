@@ -283,8 +283,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Review", ordering="review__title")
     def review_link(self, comment):
+        title = Truncator(comment.review.title).chars(40)
         return format_html(
-            '<a href="{}">{}</a>', comment.review.get_absolute_url(), comment.review
+            '<a href="{}">{}</a>', comment.review.get_absolute_url(), title
         )
 
     @admin.display(description="In context")
