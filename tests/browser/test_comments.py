@@ -125,3 +125,36 @@ def test_reply_without_javascript(page_without_javascript, live_server, review):
     reply = Comment.objects.get(text="Me! The ending theme especially.")
     assert reply.parent == parent
     assert "Me! The ending theme" in page.locator(".comment-replies").inner_text()
+
+
+def test_hostile_comments_stay_text_on_a_phone(browser, live_server, review, request):
+    for number, text in enumerate(
+        [
+            "<script>document.title='owned'</script>",
+            "&lt;b&gt;not bold&lt;/b&gt;",
+            "A" * 400,
+            "abc\u202edcba https://example.com/" + "x" * 300,
+        ]
+    ):
+        Comment.objects.create(
+            review=review,
+            name="<img src=x onerror=alert(1)>",
+            email=f"h{number}@example.com",
+            website="javascript:alert(1)",
+            text=text,
+            status=Comment.Status.APPROVED,
+            fingerprint=f"hostile-{number}",
+        )
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    request.addfinalizer(context.close)
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.goto(live_server.url + review.get_absolute_url())
+    comments = page.locator(".comment-list")
+    assert "<script>document.title='owned'</script>" in comments.inner_text()
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in comments.inner_text()
+    assert page.title() != "owned"
+    assert dialogs == []
+    assert comments.locator("a[href^='javascript']").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
