@@ -1,15 +1,17 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from .forms import ReencodedImagesForm
+from .forms import ReencodedImagesForm, ReviewAdminForm
 from .models import (
     Author,
     Comment,
@@ -17,6 +19,7 @@ from .models import (
     Episode,
     Genre,
     Review,
+    Revision,
     Show,
     Studio,
     ThemeSong,
@@ -34,6 +37,7 @@ class MarkdownEditorMixin:
 
     class Media:
         css = {"all": ["css/content.css", "css/admin.css"]}
+        js = ["js/autosave.js"]
 
 
 class OwnObjectsMixin:
@@ -68,10 +72,51 @@ class ThemeSongInline(admin.TabularInline):
     extra = 1
 
 
+def workflow_action(status, description):
+    """A bulk action moving the selected reviews to ``status``, each only where
+    the user may (Review.statuses_for)."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        moved, refused = 0, []
+        for review in queryset.select_related("author"):
+            if review.status == status:
+                continue
+            if status not in review.statuses_for(request.user):
+                refused.append(review.title)
+                continue
+            review.status = status
+            if status == Review.Status.PUBLISHED and (
+                review.published_at is None or review.published_at > timezone.now()
+            ):
+                review.published_at = timezone.now()
+            review.save()
+            Revision.keep(review, request.user, note=description)
+            moved += 1
+        label = Review.Status(status).label.lower()
+        if moved:
+            modeladmin.message_user(request, f"{moved} review(s) now {label}.")
+        if refused:
+            modeladmin.message_user(
+                request,
+                f"You may not make these {label}: {', '.join(refused)}.",
+                messages.ERROR,
+            )
+
+    action.__name__ = f"make_{status}"
+    return action
+
+
 @admin.register(Review)
 class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
-    form = ReencodedImagesForm
+    form = ReviewAdminForm
     any_permission = "reviews.change_any_review"
+    actions = [
+        workflow_action(Review.Status.SUBMITTED, "Submit for review"),
+        workflow_action(Review.Status.PUBLISHED, "Publish now"),
+        workflow_action(Review.Status.DRAFT, "Back to draft (unpublish)"),
+    ]
+    readonly_fields = ["preview_link"]
     list_display = [
         "title",
         "show",
@@ -103,11 +148,46 @@ class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
             },
         ),
         ("Cover image", {"fields": ["cover", "cover_alt"]}),
-        ("Publishing", {"fields": ["status", "published_at", "comments_enabled"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "comments_enabled",
+                    "preview_link",
+                    "seen_version",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        # A guest writer's review, once published, is the editors' to change.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or obj.status != Review.Status.PUBLISHED:
+            return allowed
+        return allowed and obj.can_be_published_by(request.user)
+
+    @admin.display(description="Share a preview")
+    def preview_link(self, review):
+        if review.pk is None or review.is_published():
+            return "Once saved, an unpublished review gets a link to share here."
+        url = review.get_preview_url()
+        return format_html(
+            '<a href="{}">{}</a><div class="help">Anyone with this link can read '
+            "the draft for {} days, without an account.</div>",
+            url,
+            url,
+            settings.REVIEWS_PREVIEW_DAYS,
+        )
 
     @admin.display(description="Ep.", ordering="episode__number")
     def episode_number(self, review):
@@ -136,6 +216,72 @@ class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
         if not change and not (self.is_editor(request) and obj.author_id):
             obj.author = Author.for_user(request.user)
         super().save_model(request, obj, form, change)
+        Revision.keep(obj, request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/revisions/",
+                view(self.revisions_view),
+                name="reviews_review_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:revision_pk>/restore/",
+                view(self.restore_view),
+                name="reviews_review_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revisions_view(self, request, pk):
+        """Every saved version, and what changed between any two (?a=&b=)."""
+        review = get_object_or_404(self.get_queryset(request), pk=pk)
+        revisions = list(review.revisions.select_related("saved_by"))
+        by_pk = {revision.pk: revision for revision in revisions}
+        older, newer = None, None
+        try:
+            older = by_pk.get(int(request.GET.get("a", "")))
+            newer = by_pk.get(int(request.GET.get("b", "")))
+        except ValueError:
+            pass
+        if older and newer and older.saved_at > newer.saved_at:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": review,
+            "title": f"Revisions of “{review}”",
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "changes": newer.changes_since(older) if older and newer else None,
+            "can_restore": self.has_change_permission(request, review),
+        }
+        return TemplateResponse(request, "admin/reviews/review/revisions.html", context)
+
+    def restore_view(self, request, pk, revision_pk):
+        review = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, review):
+            raise PermissionDenied
+        revision = get_object_or_404(review.revisions, pk=revision_pk)
+        if request.method == "POST":
+            if revision.data.get("status") not in review.statuses_for(request.user):
+                raise PermissionDenied
+            revision.restore(request.user)
+            self.message_user(
+                request, f"Restored the revision of {revision.saved_at:%Y-%m-%d %H:%M}."
+            )
+            return redirect("admin:reviews_review_change", review.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": review,
+            "revision": revision,
+            "changes": revision.changes_since(Revision(data=Revision.snapshot(review))),
+            "title": f"Restore a revision of “{review}”",
+        }
+        return TemplateResponse(request, "admin/reviews/review/restore.html", context)
 
 
 @admin.register(Show)

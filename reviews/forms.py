@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, URLValidator
+from django.db import transaction
+from django.utils import timezone
 
 from .images import reencode_image
 from .models import SCORE_CHOICES, Author, Comment, Review, Show
@@ -34,6 +36,67 @@ class ReencodedImagesForm(forms.ModelForm):
                 except forms.ValidationError as error:
                     self.add_error(name, error)
         return cleaned_data
+
+
+class ReviewAdminForm(ReencodedImagesForm):
+    """The admin's review form: only the statuses the user may set, and a refusal
+    when someone else saved the review since the form was opened.
+
+    ``user`` is set by ReviewAdmin.get_form().
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        review = self.instance
+        self.fields["seen_version"].initial = review.version
+        if "status" in self.fields:
+            self.fields["status"].choices = [
+                (status.value, status.label)
+                for status in review.statuses_for(self.user)
+            ]
+        if "published_at" in self.fields:
+            field = self.fields["published_at"]
+            zone = timezone.get_current_timezone_name()
+            field.help_text = (
+                f"In the site's time zone, {zone}. Leave empty to publish now; a "
+                "future time schedules the review."
+            )
+            if not review.can_be_published_by(self.user):
+                field.disabled = True
+                field.help_text = "An editor sets the publication time."
+
+    def clean(self):
+        cleaned_data = super().clean()
+        review, seen = self.instance, cleaned_data.get("seen_version")
+        if review.pk and seen is not None:
+            current = Review.objects.filter(pk=review.pk)
+            if transaction.get_connection().in_atomic_block:
+                # Two saves at once: the second waits here, then sees the first.
+                current = current.select_for_update()
+            version = current.values_list("version", flat=True).first()
+            if version != seen:
+                self.refuse_stale_save(review, version)
+        return cleaned_data
+
+    def refuse_stale_save(self, review, version):
+        last = review.revisions.select_related("saved_by").first()
+        who = (last.saved_by.get_username() if last and last.saved_by else None) or (
+            "Someone"
+        )
+        when = timezone.localtime(last.saved_at) if last else timezone.localtime()
+        # Saving this form again is then a deliberate choice to replace theirs.
+        self.data = self.data.copy()
+        self.data["seen_version"] = version
+        raise forms.ValidationError(
+            f"{who} saved this review at {when:%H:%M on %d %b %Y} since you opened "
+            "it, so your changes were not saved. Your text is below, as you left "
+            "it, and their save is intact (see Revisions). Copy what you need from "
+            "here, or save again to replace their version with yours.",
+            code="stale",
+        )
 
 
 class ImageUploadForm(forms.Form):

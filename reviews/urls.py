@@ -11,6 +11,11 @@ urlpatterns = [
         "reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review-detail"
     ),
     path("reviews/<slug:slug>/comments/", views.post_comment, name="comment-post"),
+    path(
+        "reviews/preview/<str:token>/",
+        views.shared_preview,
+        name="review-preview",
+    ),
     path("shows/", views.ShowListView.as_view(), name="show-list"),
     path("shows/<slug:slug>/", views.ShowDetailView.as_view(), name="show-detail"),
     path(

@@ -1,7 +1,9 @@
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -15,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -26,6 +28,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import moderation
 from .forms import CommentForm, ImageUploadForm, ReviewFilterForm
 from .models import Author, Comment, Episode, Review, Show
+from .models.review import PREVIEW_SALT
 
 SEASON_ORDER = Case(
     *[When(season=season, then=Value(rank)) for rank, season in enumerate(Show.Season)],
@@ -165,13 +168,35 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
 OWN_COMMENTS_KEY = "own_pending_comments"
 
 
-def render_review(request, review, form, status):
-    """The review page again, showing the refused comment form with its text."""
+def render_review(request, review, status=200, **context):
+    """The review page outside ReviewDetailView's GET: a refused comment form
+    with its text, or a shared preview."""
     view = ReviewDetailView()
     view.setup(request, slug=review.slug)
     view.object = review
-    context = view.get_context_data(object=review, comment_form=form)
+    context = view.get_context_data(object=review, **context)
     return view.render_to_response(context, status=status)
+
+
+def shared_preview(request, token):
+    """A draft through the signed link an editor shared; 404 once tampered with
+    or expired, the public page once published."""
+    max_age = timedelta(days=settings.REVIEWS_PREVIEW_DAYS)
+    try:
+        pk = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age)
+    except signing.BadSignature:
+        raise Http404("This preview link is not valid or has expired.") from None
+    review = get_object_or_404(
+        Review.objects.with_related()
+        .with_comment_count()
+        .select_related("episode__show"),
+        pk=pk,
+    )
+    if review.is_published():
+        return redirect(review)
+    response = render_review(request, review, shared_preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @require_POST
@@ -181,11 +206,11 @@ def post_comment(request, slug):
     )
     form = CommentForm(review, request.POST)
     if not review.comments_are_open():
-        return render_review(request, review, form, status=403)
+        return render_review(request, review, status=403, comment_form=form)
     if not form.is_valid():
         # Like any Django form view: the page again, with the errors.
         form.renew_token()
-        return render_review(request, review, form, status=200)
+        return render_review(request, review, comment_form=form)
     comment = form.save(commit=False)
     existing = Comment.objects.filter(fingerprint=comment.fingerprint).first()
     if existing:
@@ -198,7 +223,7 @@ def post_comment(request, slug):
             f"{'an hour' if wait >= 3600 else f'{wait} seconds'}, then send your "
             "comment again: it is kept below.",
         )
-        response = render_review(request, review, form, status=429)
+        response = render_review(request, review, status=429, comment_form=form)
         response["Retry-After"] = str(wait)
         return response
     comment.ip_address = moderation.stored_ip(address)

@@ -225,3 +225,6 @@ COMMENTS_IP_PRIVACY = os.environ.get("COMMENTS_IP_PRIVACY", "truncate")
 # The number of proxies in front of the site that append to X-Forwarded-For; 0
 # means clients connect directly and REMOTE_ADDR is their address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# How long a draft's shared preview link works.
+REVIEWS_PREVIEW_DAYS = 7

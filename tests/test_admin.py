@@ -119,6 +119,17 @@ def test_writers_group_permissions(db):
         "view_author",
         *[p for m in SHARED_MODELS for p in crud(m, ("add", "change", "view"))],
         "view_comment",
+        "publish_review",
+    }
+
+
+def test_guest_writers_group_permissions(db):
+    assert group_permissions("Guest writers") == {
+        *crud("review", ("add", "change", "view")),
+        "change_author",
+        "view_author",
+        "view_comment",
+        *[f"view_{model}" for model in SHARED_MODELS],
     }
 
 
@@ -128,6 +139,7 @@ def test_editors_group_permissions(db):
         "change_any_review",
         "change_any_author",
         *crud("comment", ("view", "change", "delete")),
+        "publish_review",
     }
 
 

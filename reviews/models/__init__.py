@@ -8,6 +8,7 @@ from .base import (
 from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
 from .comment import Comment, CommentQuerySet
 from .review import Review, ReviewQuerySet
+from .revision import Revision
 
 __all__ = [
     "SCORE_CHOICES",
@@ -21,6 +22,7 @@ __all__ = [
     "ReviewedQuerySet",
     "Review",
     "ReviewQuerySet",
+    "Revision",
     "Show",
     "Studio",
     "ThemeSong",

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,8 @@ from .base import (
     score_field,
 )
 from .catalogue import Author, Episode, Show
+
+PREVIEW_SALT = "reviews.review-preview"
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -157,6 +160,8 @@ class Review(models.Model):
         help_text="Untick to close comments. They also close by themselves some "
         "days after publication (COMMENTS_CLOSE_AFTER_DAYS).",
     )
+    # Counts saves, so a form opened before another save can be told apart.
+    version = models.PositiveIntegerField(default=0, editable=False)
     reading_time = models.PositiveSmallIntegerField(
         "reading time (minutes)", default=1, editable=False
     )
@@ -168,7 +173,10 @@ class Review(models.Model):
     class Meta:
         # Drafts (no publication time) last, on every database.
         ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
-        permissions = [("change_any_review", "Can change every writer's reviews")]
+        permissions = [
+            ("change_any_review", "Can change every writer's reviews"),
+            ("publish_review", "Can publish, schedule and unpublish own reviews"),
+        ]
         constraints = [
             score_constraint("score", "review"),
             score_constraint("story_score", "review"),
@@ -191,6 +199,7 @@ class Review(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.version += 1
         self.default_publication_time()
         self.recap_html = render_markdown(self.recap, id_prefix="recap-")
         self.body_html = render_markdown(self.body)
@@ -199,6 +208,12 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return reverse("reviews:review-detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        """A link to this review as it stands, for someone without an account;
+        it expires after REVIEWS_PREVIEW_DAYS (see reviews.views.shared_preview)."""
+        token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(str(self.pk))
+        return reverse("reviews:review-preview", kwargs={"token": token})
 
     def clean(self):
         # Before constraint validation, which requires a publication time.
@@ -238,6 +253,22 @@ class Review(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def can_be_published_by(self, user):
+        """Editors publish any review, writers their own (a new review will be
+        theirs); guest writers none."""
+        if user.has_perm("reviews.change_any_review"):
+            return True
+        own = self.author_id is None or self.author.user_id == user.pk
+        return own and user.has_perm("reviews.publish_review")
+
+    def statuses_for(self, user):
+        """The statuses this user may give this review."""
+        if self.can_be_published_by(user):
+            return list(self.Status)
+        if self.status == self.Status.PUBLISHED:
+            return [self.Status.PUBLISHED]
+        return [self.Status.DRAFT, self.Status.SUBMITTED]
 
     def comments_are_open(self):
         if not (self.comments_enabled and self.is_published()):

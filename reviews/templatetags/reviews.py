@@ -1,6 +1,6 @@
 from django import template
 
-from ..models import Comment
+from ..models import Comment, Review
 
 register = template.Library()
 
@@ -42,3 +42,15 @@ def pending_comments_count(context):
     if not user.has_perm("reviews.view_comment"):
         return None
     return Comment.objects.for_staff(user).pending().count()
+
+
+@register.simple_tag(takes_context=True)
+def submitted_reviews(context):
+    """For editors: the reviews writers have submitted, oldest first."""
+    if not context["request"].user.has_perm("reviews.change_any_review"):
+        return None
+    return (
+        Review.objects.filter(status=Review.Status.SUBMITTED)
+        .select_related("author")
+        .order_by("updated")
+    )

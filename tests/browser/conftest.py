@@ -67,7 +67,7 @@ def groups(transactional_db):
     (serialized_rollback would restore them, but is unreliable with live_server:
     pytest-django issues #1062 and #1117.)
     """
-    for migration in ("0002_groups", "0004_comment_permissions"):
+    for migration in ("0002_groups", "0004_comment_permissions", "0006_guest_writers"):
         module = importlib.import_module(f"reviews.migrations.{migration}")
         for name, codenames in module.GROUPS.items():
             group, _ = Group.objects.get_or_create(name=name)
