@@ -45,6 +45,7 @@ def review_form_data(show, **kwargs):
         "spoils_up_to": "",
         "cover_alt": "",
         "status": Review.Status.DRAFT,
+        "comments_enabled": "on",
         "published_at_0": "",
         "published_at_1": "",
         **kwargs,

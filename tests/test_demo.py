@@ -37,7 +37,7 @@ def test_demo_twice_creates_nothing_twice(accounts_file):
 def test_demo_prints_new_passwords_once_and_keeps_them(accounts_file):
     first = run_demo()
     saved = dict(line.split(" ") for line in accounts_file.read_text().splitlines())
-    assert set(saved) == {"writer", "editor", "moderator"}
+    assert set(saved) == {"writer", "editor", "moderator", "guest-author"}
     assert all(password in first for password in saved.values())
     second = run_demo()
     assert not any(password in second for password in saved.values())
@@ -60,6 +60,7 @@ def test_demo_accounts_have_their_roles(accounts_file):
         "writer": ["Writers"],
         "editor": ["Editors"],
         "moderator": ["Moderators"],
+        "guest-author": ["Guest writers"],
     }
 
 

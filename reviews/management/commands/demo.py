@@ -56,6 +56,8 @@ ACCOUNTS = [
     ("Writer", "writer", "Writers"),
     ("Editor", "editor", "Editors"),
     ("Moderator", "moderator", "Moderators"),
+    # Sora Ilves, whose reviews an editor publishes.
+    ("Guest", "guest-author", "Guest writers"),
 ]
 ASPECTS = ["story_score", "visuals_score", "sound_score", "characters_score"]
 

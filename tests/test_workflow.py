@@ -1,0 +1,370 @@
+"""The editorial workflow: who moves a review where, scheduling, revisions,
+stale forms and shared previews."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Review, Revision
+from tests.conftest import logged_in, staff_author
+from tests.factories import make_review, make_show
+from tests.test_admin import review_form_data
+
+pytestmark = pytest.mark.django_db
+
+Status = Review.Status
+
+
+@pytest.fixture
+def guest(db):
+    return staff_author("guest", "Guest writers")
+
+
+@pytest.fixture
+def guest_client(guest):
+    return logged_in(guest)
+
+
+def change_url(review):
+    return reverse("admin:reviews_review_change", args=[review.pk])
+
+
+def edit(client, review, **fields):
+    """Post the change form with the review's values, changed by ``fields``."""
+    current = {
+        "title": review.title,
+        "slug": review.slug,
+        "episode": review.episode_id or "",
+        "kind": review.kind,
+        "body": review.body,
+        "status": review.status,
+        "seen_version": review.version,
+    }
+    data = review_form_data(review.show, **{**current, **fields})
+    if review.published_at and "published_at_0" not in fields:
+        local = timezone.localtime(review.published_at)
+        data["published_at_0"] = f"{local:%Y-%m-%d}"
+        data["published_at_1"] = f"{local:%H:%M:%S}"
+    return client.post(change_url(review), data)
+
+
+def add(client, **fields):
+    return client.post(
+        reverse("admin:reviews_review_add"), review_form_data(make_show(), **fields)
+    )
+
+
+# Who may set which status
+
+
+def test_guest_writer_saves_a_draft(guest_client, guest):
+    response = add(guest_client)
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert (review.author, review.status) == (guest.author, Status.DRAFT)
+
+
+def test_guest_writer_submits_for_review(guest_client):
+    add(guest_client, status=Status.SUBMITTED)
+    assert Review.objects.get().status == Status.SUBMITTED
+
+
+def test_guest_writer_cannot_publish_with_a_crafted_post(guest_client):
+    response = add(guest_client, status=Status.PUBLISHED)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_guest_writer_cannot_schedule(guest_client, guest):
+    review = make_review(author=guest.author, status=Status.DRAFT)
+    later = timezone.localtime() + timedelta(days=1)
+    edit(
+        guest_client,
+        review,
+        published_at_0=f"{later:%Y-%m-%d}",
+        published_at_1="10:00:00",
+    )
+    review.refresh_from_db()
+    assert review.published_at is None
+
+
+def test_guest_writer_is_offered_draft_and_submitted_only(guest_client, guest):
+    review = make_review(author=guest.author, status=Status.DRAFT)
+    form = guest_client.get(change_url(review)).context["adminform"].form
+    assert [value for value, _ in form.fields["status"].choices] == [
+        Status.DRAFT,
+        Status.SUBMITTED,
+    ]
+
+
+def test_guest_writer_cannot_change_their_published_review(guest_client, guest):
+    review = make_review(author=guest.author, title="As published")
+    response = edit(guest_client, review, title="Changed", status=Status.DRAFT)
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert (review.title, review.status) == ("As published", Status.PUBLISHED)
+
+
+def test_writer_publishes_their_own_review(writer_client, writer):
+    review = make_review(author=writer.author, status=Status.DRAFT)
+    edit(writer_client, review, status=Status.PUBLISHED)
+    review.refresh_from_db()
+    assert review.is_published()
+
+
+def test_writer_unpublishes_their_own_review(writer_client, writer):
+    review = make_review(author=writer.author)
+    edit(writer_client, review, status=Status.DRAFT)
+    review.refresh_from_db()
+    assert review.status == Status.DRAFT
+
+
+def test_editor_publishes_a_guest_writers_submitted_review(editor_client, guest):
+    review = make_review(author=guest.author, status=Status.SUBMITTED)
+    edit(editor_client, review, status=Status.PUBLISHED, author=guest.author.pk)
+    review.refresh_from_db()
+    assert review.is_published()
+
+
+def bulk(client, action, *reviews):
+    return client.post(
+        reverse("admin:reviews_review_changelist"),
+        {"action": action, "_selected_action": [r.pk for r in reviews]},
+        follow=True,
+    )
+
+
+def test_guest_writer_cannot_publish_with_the_bulk_action(guest_client, guest):
+    review = make_review(author=guest.author, status=Status.SUBMITTED)
+    response = bulk(guest_client, "make_published", review)
+    review.refresh_from_db()
+    assert review.status == Status.SUBMITTED
+    assert "You may not make these published" in response.content.decode()
+
+
+def test_writer_publishes_with_the_bulk_action(writer_client, writer):
+    review = make_review(author=writer.author, status=Status.DRAFT)
+    bulk(writer_client, "make_published", review)
+    review.refresh_from_db()
+    assert review.is_published()
+    assert review.revisions.get().note == "Publish now"
+
+
+def test_guest_writer_submits_with_the_bulk_action(guest_client, guest):
+    review = make_review(author=guest.author, status=Status.DRAFT)
+    bulk(guest_client, "make_submitted", review)
+    review.refresh_from_db()
+    assert review.status == Status.SUBMITTED
+
+
+def test_editor_unpublishes_any_review_with_the_bulk_action(editor_client, writer):
+    review = make_review(author=writer.author)
+    bulk(editor_client, "make_draft", review)
+    review.refresh_from_db()
+    assert review.status == Status.DRAFT
+
+
+def test_editors_see_submitted_reviews_on_the_admin_index(editor_client, guest):
+    make_review(author=guest.author, status=Status.SUBMITTED, title="Please read")
+    content = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Submitted for review" in content
+    assert "Please read" in content
+
+
+def test_writers_do_not_see_the_submitted_list(writer_client):
+    content = writer_client.get(reverse("admin:index")).content.decode()
+    assert "Submitted for review" not in content
+
+
+# Scheduling
+
+
+def test_publication_time_shows_the_site_time_zone(writer_client, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    response = writer_client.get(reverse("admin:reviews_review_add"))
+    assert "In the site's time zone, Asia/Tokyo." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "listed"), [(-1, True), (1, False)], ids=["minute ago", "in a minute"]
+)
+def test_scheduled_review_appears_at_its_time(client, minutes, listed):
+    review = make_review(
+        title="Scheduled", published_at=timezone.now() + timedelta(minutes=minutes)
+    )
+    in_list = "Scheduled" in client.get(reverse("reviews:review-list")).content.decode()
+    page = client.get(review.get_absolute_url()).status_code
+    assert (in_list, page) == (listed, 200 if listed else 404)
+
+
+def test_writer_schedules_a_review(writer_client, writer, client):
+    review = make_review(author=writer.author, status=Status.DRAFT)
+    later = timezone.localtime() + timedelta(minutes=5)
+    edit(
+        writer_client,
+        review,
+        status=Status.PUBLISHED,
+        published_at_0=f"{later:%Y-%m-%d}",
+        published_at_1=f"{later:%H:%M:%S}",
+    )
+    review.refresh_from_db()
+    assert review.status == Status.PUBLISHED
+    assert not review.is_published()
+    assert client.get(review.get_absolute_url()).status_code == 404
+
+
+# Revisions
+
+
+def test_every_admin_save_keeps_a_revision(writer_client, writer):
+    add(writer_client, body="First words.")
+    review = Review.objects.get()
+    edit(writer_client, review, body="Second words.")
+    bodies = [revision.data["body"] for revision in review.revisions.all()]
+    assert bodies == ["Second words.", "First words."]
+    assert all(r.saved_by == writer for r in review.revisions.all())
+
+
+def test_revisions_page_lists_who_and_when(writer_client, writer):
+    add(writer_client)
+    review = Review.objects.get()
+    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    content = writer_client.get(url).content.decode()
+    assert "writer" in content
+    assert "Restore…" not in content  # The only revision is the current one.
+
+
+def test_diff_between_two_revisions_escapes_the_text(writer_client):
+    add(writer_client, body="Line one.\nLine two.")
+    review = Review.objects.get()
+    edit(writer_client, review, body="Line one.\n<script>alert(1)</script>")
+    older, newer = review.revisions.order_by("saved_at", "pk")
+    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    content = writer_client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
+    assert "<del>-Line two.</del>" in content
+    assert "<ins>+&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in content
+    assert "<script>alert(1)</script>" not in content
+
+
+def test_restore_brings_back_the_text_as_a_new_revision(writer_client):
+    add(writer_client, body="The good version.")
+    review = Review.objects.get()
+    edit(writer_client, review, body="An accident.")
+    first = review.revisions.order_by("saved_at", "pk").first()
+    url = reverse("admin:reviews_review_restore", args=[review.pk, first.pk])
+    assert "The good version." in writer_client.get(url).content.decode()
+    writer_client.post(url)
+    review.refresh_from_db()
+    assert review.body == "The good version."
+    assert review.body_html == "<p>The good version.</p>\n"
+    assert review.revisions.count() == 3
+    assert review.revisions.first().note.startswith("Restored the revision of")
+
+
+def test_writer_cannot_see_another_writers_revisions(writer_client, other_writer):
+    review = make_review(author=other_writer.author)
+    Revision.keep(review, other_writer)
+    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    assert writer_client.get(url).status_code == 404
+
+
+def test_guest_writer_cannot_restore_a_published_revision(guest_client, guest):
+    review = make_review(author=guest.author, status=Status.PUBLISHED)
+    published = Revision.keep(review, guest)
+    review.status = Status.DRAFT
+    review.save()
+    url = reverse("admin:reviews_review_restore", args=[review.pk, published.pk])
+    assert guest_client.post(url).status_code == 403
+    review.refresh_from_db()
+    assert review.status == Status.DRAFT
+
+
+# Two people editing one review
+
+
+def test_stale_form_is_refused_and_the_earlier_save_kept(
+    writer_client, editor_client, writer
+):
+    review = make_review(author=writer.author, body="Original.")
+    opened = review.version
+    # The editor saves first...
+    edit(editor_client, review, body="Editor's fix.", author=writer.author.pk)
+    # ...then the writer saves the form they opened before.
+    review.version = opened
+    response = edit(writer_client, review, body="Writer's long new paragraph.")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "editor saved this review at" in content
+    assert "Writer&#x27;s long new paragraph." in content
+    review.refresh_from_db()
+    assert review.body == "Editor's fix."
+
+
+def test_saving_again_after_the_conflict_replaces_the_other_version(
+    writer_client, editor_client, writer
+):
+    review = make_review(author=writer.author, body="Original.")
+    opened = review.version
+    edit(editor_client, review, body="Editor's fix.", author=writer.author.pk)
+    review.version = opened
+    response = edit(writer_client, review, body="Mine.")
+    form = response.context["adminform"].form
+    review.version = int(form.data["seen_version"])
+    edit(writer_client, review, body="Mine.")
+    review.refresh_from_db()
+    assert review.body == "Mine."
+    assert [r.data["body"] for r in review.revisions.all()] == [
+        "Mine.",
+        "Editor's fix.",
+    ]
+
+
+# Sharing a draft
+
+
+def test_preview_link_shows_the_draft_marked_and_uncached(client):
+    draft = make_review(status=Status.DRAFT, title="Secret draft")
+    response = client.get(draft.get_preview_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Secret draft" in content
+    assert "please do not share this link" in content
+    assert '<meta name="robots" content="noindex, nofollow">' in content
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    assert "/admin/" not in content.split("Preview.")[1].split("</p>")[0]
+
+
+def test_tampered_preview_link_is_not_found(client):
+    draft = make_review(status=Status.DRAFT)
+    other = make_review(status=Status.DRAFT)
+    url = draft.get_preview_url()
+    assert client.get(url.replace(f"/{draft.pk}:", f"/{other.pk}:")).status_code == 404
+    assert client.get(url[:-2] + "xx/").status_code == 404
+
+
+def test_expired_preview_link_is_not_found(client, monkeypatch, settings):
+    draft = make_review(status=Status.DRAFT)
+    eight_days_ago = timezone.now().timestamp() - 8 * 24 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: eight_days_ago)
+    url = draft.get_preview_url()
+    monkeypatch.undo()
+    assert client.get(url).status_code == 404
+
+
+def test_preview_link_of_a_published_review_leads_to_the_page(client):
+    review = make_review()
+    response = client.get(review.get_preview_url())
+    assert response.status_code == 302
+    assert response["Location"] == review.get_absolute_url()
+
+
+def test_change_form_offers_the_preview_link(writer_client, writer):
+    draft = make_review(author=writer.author, status=Status.DRAFT)
+    content = writer_client.get(change_url(draft)).content.decode()
+    assert draft.get_preview_url().split(":")[0] in content
+    assert "for 7 days" in content
