@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -425,7 +426,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def text_display(self, comment):
-        return format_html('<div class="comment-text">{}</div>', comment.text_html)
+        # text_html is render_comment_text()'s escaped output.
+        return format_html(
+            '<div class="comment-text">{}</div>', mark_safe(comment.text_html)
+        )
 
     @admin.display(description="Review", ordering="review__title")
     def review_link(self, comment):

@@ -196,6 +196,13 @@ def refuse_control_characters(value):
         )
 
 
+class PlainTextField(forms.CharField):
+    """Text as typed; browsers send line breaks as CRLF, counted here as one."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 def refuse_line_breaks(value):
     if any(character in value for character in "\r\n\t"):
         raise forms.ValidationError("Write this on one line.", code="line_breaks")
@@ -221,6 +228,7 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["name", "email", "website", "text"]
+        field_classes = {"text": PlainTextField}
         labels = {"text": "Comment", "website": "Website (optional)"}
         help_texts = {"email": "Never shown; we use it to recognise you next time."}
         widgets = {
@@ -251,9 +259,10 @@ class CommentForm(forms.ModelForm):
         self.seconds_to_post = None
         self.token_refused = False
 
-    def new_token(self):
+    def new_token(self, shown_at=None):
+        shown_at = time.time() if shown_at is None else shown_at
         return self.signer().sign(
-            f"{self.review.pk}:{time.time():.3f}:{secrets.token_hex(8)}"
+            f"{self.review.pk}:{shown_at:.3f}:{secrets.token_hex(8)}"
         )
 
     def clean_email(self):
@@ -287,6 +296,7 @@ class CommentForm(forms.ModelForm):
             return None
         parent = (
             Comment.objects.approved()
+            .in_threads()
             .filter(review=self.review, pk=parent_pk)
             .select_related("parent")
             .first()
@@ -303,16 +313,18 @@ class CommentForm(forms.ModelForm):
         """After an expired or unreadable token, a fresh one to send again with."""
         if self.token_refused:
             self.data = self.data.copy()
-            self.data["token"] = self.new_token()
+            # The reader has been writing all along: sending again at once is
+            # not the speed of a robot.
+            shown_at = time.time() - settings.COMMENTS_MIN_SECONDS
+            self.data["token"] = self.new_token(shown_at)
 
     def save(self, commit=True):
         comment = super().save(commit=False)
         comment.review = self.review
         comment.parent = self.cleaned_data.get("reply_to")
+        # One comment per form shown: the same form sent again is that comment.
         comment.fingerprint = hashlib.sha256(
-            "\0".join(
-                [self.cleaned_data["token"], comment.email, comment.text]
-            ).encode()
+            self.cleaned_data["token"].encode()
         ).hexdigest()
         if commit:
             comment.save()

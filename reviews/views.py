@@ -1,3 +1,4 @@
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
@@ -12,7 +13,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
+    Q,
     Subquery,
     Value,
     When,
@@ -22,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import import_string
+from django.views import csrf
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -120,34 +122,38 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         return super().get_context_data(**context, **kwargs)
 
     def get_comments_context(self, review, kwargs):
-        """One page of threads (a top-level comment and its replies), oldest
-        first, from ?comments_from=<id>: a keyset, so page 40 of a long
-        discussion costs what page 1 does."""
+        """One page of comments in thread order (a comment, then its replies),
+        oldest first, from ?comments_from=<thread>-<comment>: a keyset, so page
+        40 of a long discussion, or of one long thread, costs what page 1 does."""
         request = self.request
         moderator = request.user.has_perm("reviews.change_comment")
         visible = Comment.objects.visible(
             own_ids=request.session.get(OWN_COMMENTS_KEY, []), moderator=moderator
         )
+        start = request.GET.get("comments_from", "")
+        thread, _, first = start.partition("-")
         try:
-            start = max(0, int(request.GET.get("comments_from", 0)))
+            thread, first = int(thread or 0), int(first or 0)
         except ValueError:
-            start = 0
+            start, thread, first = "", 0, 0
         per_page = settings.COMMENTS_PER_PAGE
-        threads = list(
-            visible.filter(review=review, parent=None, pk__gte=start)
-            .order_by("pk")
-            .prefetch_related(Prefetch("replies", queryset=visible.order_by("pk")))[
-                : per_page + 1
-            ]
+        page = list(
+            visible.filter(review=review)
+            .in_threads()
+            .filter(Q(thread__gt=thread) | Q(thread=thread, pk__gte=first))
+            .select_related("parent")[: per_page + 1]
         )
+        following = page[per_page] if len(page) > per_page else None
+        threads = group_threads(page[:per_page])
         form = kwargs.pop("comment_form", None)
         if form is None and review.comments_are_open():
             form = CommentForm(review, initial={"reply_to": self._reply_to(threads)})
         return {
-            "comments": threads[:per_page],
-            "comments_next": threads[per_page].pk if len(threads) > per_page else None,
+            "comment_threads": threads,
+            "comments_next": following and f"{following.thread}-{following.pk}",
             "comments_start": start,
             "comment_form": form,
+            "comments_open": review.comments_are_open(),
             "comment_moderator": moderator,
         }
 
@@ -156,7 +162,8 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
             parent = int(self.request.GET.get("reply_to", ""))
         except ValueError:
             return None
-        return parent if any(thread.pk == parent for thread in threads) else None
+        shown = {thread.comment.pk for thread in threads if thread.comment}
+        return parent if parent in shown else None
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -166,6 +173,34 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
 
 
 OWN_COMMENTS_KEY = "own_pending_comments"
+
+
+@dataclass
+class Thread:
+    """A top-level comment and its replies on one page; ``comment`` is None when
+    the thread began on an earlier page."""
+
+    comment: Comment | None
+    replies: list = field(default_factory=list)
+
+
+def group_threads(comments):
+    threads = []
+    for comment in comments:
+        if comment.parent_id is None:
+            threads.append(Thread(comment))
+        elif (
+            threads
+            and threads[-1].comment is not None
+            and (threads[-1].comment.pk == comment.parent_id)
+            or threads
+            and threads[-1].replies[-1:]
+            and (threads[-1].replies[-1].parent_id == comment.parent_id)
+        ):
+            threads[-1].replies.append(comment)
+        else:
+            threads.append(Thread(None, [comment]))
+    return threads
 
 
 def render_review(request, review, status=200, **context):
@@ -235,14 +270,44 @@ def post_comment(request, slug):
     try:
         with transaction.atomic():
             comment.save()
-    except IntegrityError:  # The same form sent twice at once.
-        return commented(request, Comment.objects.get(fingerprint=comment.fingerprint))
+    except IntegrityError:
+        # The same form sent twice at once: the first one made the comment.
+        existing = Comment.objects.filter(fingerprint=comment.fingerprint).first()
+        if existing is None:
+            raise
+        return commented(request, existing)
     if comment.is_pending():
         site_url = request.build_absolute_uri("/")
         transaction.on_commit(
             partial(moderation.notify_moderators.enqueue, comment.pk, site_url)
         )
     return commented(request, comment)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a comment refused for its CSRF token (the reader logged
+    in or out in another tab, or their cookie expired) comes back with its text;
+    anything else gets Django's page."""
+    match = request.resolver_match
+    if match and match.view_name == "reviews:comment-post":
+        review = (
+            Review.objects.published()
+            .with_related()
+            .with_comment_count()
+            .filter(slug=match.kwargs["slug"])
+            .first()
+        )
+        if review and review.comments_are_open():
+            form = CommentForm(review, request.POST)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Your browser's session changed since this page was shown (for "
+                "example, you logged in or out in another tab), so we could not "
+                "accept the form. Your comment is kept below: send it again.",
+            )
+            return render_review(request, review, status=403, comment_form=form)
+    return csrf.csrf_failure(request, reason)
 
 
 def commented(request, comment):

@@ -144,6 +144,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# A refused comment keeps its text even when its CSRF token is what failed.
+CSRF_FAILURE_VIEW = "reviews.views.csrf_failure"
 
 if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -228,3 +228,12 @@ def test_moderating_is_one_update_that_skips_comments_already_there(moderator):
     queryset = Comment.objects.filter(pk=comment.pk)
     assert queryset.moderate(Status.APPROVED, moderator) == 1
     assert queryset.moderate(Status.APPROVED, moderator) == 0
+
+
+def test_change_page_shows_the_comment_as_the_page_does(moderator_client):
+    comment = make_comment(text="Line one\nhttps://example.com <b>x</b>")
+    content = moderator_client.get(change_url(comment)).content.decode()
+    assert "Line one<br>" in content
+    assert 'rel="nofollow ugc noopener">https://example.com</a>' in content
+    assert "&lt;b&gt;x&lt;/b&gt;" in content
+    assert "&lt;br&gt;" not in content

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -171,6 +172,37 @@ def test_expired_form_keeps_the_text_and_gives_a_fresh_token(client, review):
     assert not Comment.objects.exists()
 
 
+def test_resending_after_an_expired_form_is_not_taken_for_a_robot(client, review):
+    response = post(client, review, token=token(review, age=3 * 24 * 3600))
+    fresh = response.context["comment_form"].data["token"]
+    post(client, review, token=fresh)
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_one_form_makes_at_most_one_comment(client, review, settings):
+    settings.COMMENTS_RATE_SECONDS = 0
+    same = token(review)
+    post(client, review, token=same, text="First text")
+    post(client, review, token=same, text="Different text, same form")
+    assert list(Comment.objects.values_list("text", flat=True)) == ["First text"]
+
+
+def test_line_breaks_count_once_toward_the_limit(client, review, settings):
+    settings.COMMENTS_MAX_LENGTH = 10
+    post(client, review, text="abcd\r\nefgh")
+    assert Comment.objects.get().text == "abcd\nefgh"
+
+
+def test_comment_with_a_failed_csrf_check_comes_back_with_its_text(review):
+    client = Client(enforce_csrf_checks=True)
+    response = post(client, review, text="Typed before logging in elsewhere")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "Typed before logging in elsewhere" in content
+    assert "send it again" in content
+    assert not Comment.objects.exists()
+
+
 def test_tampered_token_is_refused(client, review):
     response = post(client, review, token=token(review) + "x")
     assert response.status_code == 200
@@ -271,14 +303,29 @@ def test_hourly_rate_limit(client, review, settings):
     assert [response.status_code for response in statuses] == [302, 302, 429]
 
 
-def test_rate_limit_ignores_a_forged_forwarded_for_header(client, review):
-    post(client, review, HTTP_X_FORWARDED_FOR="10.0.0.1")
+def test_rate_limit_ignores_a_forged_forwarded_for_header(client, review, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("reviews:comment-post", args=[review.slug])
+    # The client writes the first address; the proxy appends the real one.
+    client.post(url, comment_data(review), HTTP_X_FORWARDED_FOR="10.0.0.1, 1.2.3.4")
     response = client.post(
-        reverse("reviews:comment-post", args=[review.slug]),
+        url,
         comment_data(review, text="Other", token=token(review, age=50)),
-        HTTP_X_FORWARDED_FOR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="10.0.0.2, 1.2.3.4",
     )
     assert response.status_code == 429
+
+
+def test_rate_limit_is_per_client_behind_the_proxy(client, review, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("reviews:comment-post", args=[review.slug])
+    client.post(url, comment_data(review), HTTP_X_FORWARDED_FOR="1.2.3.4")
+    response = client.post(
+        url,
+        comment_data(review, text="Other", token=token(review, age=50)),
+        HTTP_X_FORWARDED_FOR="5.6.7.8",
+    )
+    assert response.status_code == 302
 
 
 def test_ip_address_is_kept_truncated(client, review):
@@ -408,36 +455,82 @@ def test_comment_count_on_review_cards_counts_approved_only(client, review):
     assert "1 comment<" in content
 
 
-def test_long_discussion_is_paged_with_constant_queries(client, review, settings):
-    Comment.objects.bulk_create(
+def bulk_comments(review, count, parent=None, prefix="Comment"):
+    return Comment.objects.bulk_create(
         Comment(
             review=review,
+            parent=parent,
             name=f"Reader {n}",
             email=f"r{n}@example.com",
-            text=f"Comment number {n}",
-            text_html=f"<p>Comment number {n}</p>",
+            text=f"{prefix} number {n}",
+            text_html=f"<p>{prefix} number {n}</p>",
             status=Comment.Status.APPROVED,
-            fingerprint=f"bulk-{n}",
+            fingerprint=f"{prefix}-{n}",
         )
-        for n in range(2000)
+        for n in range(count)
     )
+
+
+def shown_texts(response):
+    return [
+        comment.text
+        for thread in response.context["comment_threads"]
+        for comment in ([thread.comment] if thread.comment else []) + thread.replies
+    ]
+
+
+def test_long_discussion_is_paged_with_constant_queries(client, review, settings):
+    bulk_comments(review, 2000)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(review.get_absolute_url())
     assert len(queries) <= 6
-    assert len(response.context["comments"]) == settings.COMMENTS_PER_PAGE
+    assert len(shown_texts(response)) == settings.COMMENTS_PER_PAGE
     assert "2000 comments" in response.content.decode()
     next_page = response.context["comments_next"]
     later = client.get(review.get_absolute_url() + f"?comments_from={next_page}")
-    assert later.context["comments"][0].pk == next_page
-    assert "Comment number 50<" in later.content.decode()
+    assert shown_texts(later)[0] == "Comment number 50"
 
 
-def test_comment_link_opens_its_thread(client, review):
-    first = make_comment(review, text="Parent text")
-    reply = make_comment(review, parent=first, text="Reply text")
-    response = client.get(reply.get_absolute_url())
+def test_one_long_thread_is_paged_too(client, review, settings):
+    settings.COMMENTS_PER_PAGE = 10
+    parent = make_comment(review, text="The parent")
+    bulk_comments(review, 25, parent=parent, prefix="Reply")
+    first = client.get(review.get_absolute_url())
+    assert shown_texts(first) == ["The parent"] + [
+        f"Reply number {n}" for n in range(9)
+    ]
+    second = client.get(
+        review.get_absolute_url() + f"?comments_from={first.context['comments_next']}"
+    )
+    assert shown_texts(second) == [f"Reply number {n}" for n in range(9, 19)]
+    assert "Replies to Reader, continued" in second.content.decode()
+
+
+def test_replies_to_a_hidden_comment_are_hidden_and_not_counted(client, review):
+    parent = make_comment(review, status=Comment.Status.REMOVED)
+    make_comment(review, parent=parent, text="Orphan reply")
+    make_comment(review, text="Visible")
+    response = client.get(review.get_absolute_url())
+    assert shown_texts(response) == ["Visible"]
+    assert response.context["review"].comment_count == 1
+
+
+def test_reply_to_a_reply_in_a_hidden_thread_is_refused(client, review):
+    parent = make_comment(review, status=Comment.Status.REMOVED)
+    reply = make_comment(review, parent=parent)
+    response = post(client, review, reply_to=reply.pk, text="Into the void")
     assert response.status_code == 200
-    assert "Reply text" in response.content.decode()
+    assert "no longer shown" in response.content.decode()
+    assert not Comment.objects.filter(text="Into the void").exists()
+
+
+def test_comment_link_opens_the_page_with_its_thread(client, review, settings):
+    settings.COMMENTS_PER_PAGE = 3
+    bulk_comments(review, 5)
+    late = make_comment(review, text="Late parent")
+    reply = make_comment(review, parent=late, text="Late reply")
+    response = client.get(reply.get_absolute_url())
+    assert shown_texts(response) == ["Late parent", "Late reply"]
 
 
 # E-mail to moderators
@@ -486,11 +579,15 @@ def test_spam_sends_no_email(
 def test_no_email_for_a_comment_that_was_rolled_back(
     client, review, moderator_with_email, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
         post(client, review)
-    # The transaction never committed: its callbacks never run.
-    assert len(callbacks) == 1
+        transaction.set_rollback(True)
+    assert callbacks == []
     assert mail.outbox == []
+    assert not Comment.objects.exists()
 
 
 def test_signed_token_cannot_be_forged_without_the_secret(review):

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -51,6 +52,15 @@ def count_links(text):
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
+
+    def in_threads(self):
+        """Each top-level comment followed by its replies, oldest first; replies
+        to a comment no longer approved are left out with it."""
+        return (
+            self.filter(Q(parent=None) | Q(parent__status=Comment.Status.APPROVED))
+            .annotate(thread=Coalesce("parent_id", "id"))
+            .order_by("thread", "pk")
+        )
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)

@@ -45,6 +45,7 @@ class ReviewQuerySet(models.QuerySet):
         approved = (
             apps.get_model("reviews", "Comment")
             .objects.approved()
+            .in_threads()
             .filter(review=models.OuterRef("pk"))
             .order_by()
             .values("review")
