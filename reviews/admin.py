@@ -41,6 +41,17 @@ class MarkdownEditorMixin:
         js = ["js/autosave.js"]
 
 
+class StoredImagesMixin:
+    """For admins with a ReencodedImagesForm: a form shown again after a POST was
+    not saved, so the images it stored while validating are deleted."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context["adminform"].form
+        if request.method == "POST" and hasattr(form, "discard_stored_images"):
+            form.discard_stored_images()
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
 class OwnObjectsMixin:
     """Writers see and change only their own objects (get_queryset says which);
     another's is a 404, not the admin's redirect. ``any_permission`` marks editors.
@@ -109,7 +120,9 @@ def workflow_action(status, description):
 
 
 @admin.register(Review)
-class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
+class ReviewAdmin(
+    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
+):
     form = ReviewAdminForm
     any_permission = "reviews.change_any_review"
     actions = [
@@ -286,7 +299,7 @@ class ReviewAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
 
 
 @admin.register(Show)
-class ShowAdmin(admin.ModelAdmin):
+class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
     form = ReencodedImagesForm
     list_display = ["title", "season_display", "format", "source", "airing_status"]
     list_filter = ["airing_status", "format", "source", "season", "year", "genres"]
@@ -326,7 +339,9 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin):
+class AuthorAdmin(
+    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
+):
     form = ReencodedImagesForm
     any_permission = "reviews.change_any_author"
     list_display = ["name", "user", "support_link"]

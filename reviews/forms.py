@@ -12,7 +12,7 @@ from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from .images import reencode_image
+from .images import STORAGE_ERROR, delete_files, reencode_image, store_image
 from .models import SCORE_CHOICES, Author, Comment, Review, Show
 
 # C0/C1 controls other than tab and line breaks, and the bidirectional overrides
@@ -23,19 +23,44 @@ CONTROL_CHARACTERS = re.compile(
 
 
 class ReencodedImagesForm(forms.ModelForm):
-    """A ModelForm that stores a clean, re-encoded copy of every uploaded image."""
+    """A ModelForm that stores a clean, re-encoded copy of every uploaded image,
+    with its renditions, while validating: a full disk is then a form error that
+    keeps the writer's text. If the form is not saved after all, the admin calls
+    discard_stored_images()."""
+
+    stored_files = ()
 
     def clean(self):
         cleaned_data = super().clean()
+        self.stored_files = []
         for name, value in list(cleaned_data.items()):
-            if isinstance(value, UploadedFile) and isinstance(
-                self.fields[name], forms.ImageField
+            if not (
+                isinstance(value, UploadedFile)
+                and isinstance(self.fields[name], forms.ImageField)
             ):
-                try:
-                    cleaned_data[name] = reencode_image(value)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+                continue
+            try:
+                image = reencode_image(value)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if self.errors:
+                continue  # Not saved now: nothing to store.
+            field = self._meta.model._meta.get_field(name)
+            try:
+                stored = store_image(
+                    field.generate_filename(self.instance, image.name), image
+                )
+            except OSError:
+                self.add_error(name, STORAGE_ERROR)
+                continue
+            self.stored_files += stored
+            cleaned_data[name] = stored[0]
         return cleaned_data
+
+    def discard_stored_images(self):
+        delete_files(self.stored_files)
+        self.stored_files = []
 
 
 class ReviewAdminForm(ReencodedImagesForm):

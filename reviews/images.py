@@ -6,6 +6,7 @@ content type the browser sent. Re-encoding drops metadata (EXIF, GPS, comments) 
 anything smuggled after the image data.
 """
 
+import contextlib
 import io
 import uuid
 import warnings
@@ -13,6 +14,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -109,3 +111,103 @@ def reencode_image(file):
     image.save(output, format=image_format, **{**info, **options})
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
     return ContentFile(output.getvalue(), name=name)
+
+
+# Renditions: narrower copies for srcset, each in WebP and in the original format.
+RENDITION_WIDTHS = (480, 960, 1600)
+SAVE_OPTIONS = {
+    "JPEG": {"quality": 82, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 80},
+}
+
+
+def rendition_widths(width):
+    return [w for w in RENDITION_WIDTHS if w < width]
+
+
+def rendition_name(name, width=None, extension=None):
+    """covers/abc.jpg -> covers/abc-480.webp; without a width, the full size."""
+    stem, _, original = name.rpartition(".")
+    extension = extension or original
+    return f"{stem}-{width}.{extension}" if width else f"{stem}.{extension}"
+
+
+def has_renditions(name):
+    # Animated GIFs stay as they are.
+    return not name.lower().endswith(".gif")
+
+
+def rendition_specs(name, width):
+    """(width, extension) of each rendition of an image ``width`` pixels wide;
+    a width of None is the full size."""
+    if not has_renditions(name):
+        return []
+    original = name.rpartition(".")[2]
+    specs = [] if original == "webp" else [(None, "webp")]
+    for narrower in rendition_widths(width):
+        specs.append((narrower, "webp"))
+        if original != "webp":
+            specs.append((narrower, original))
+    return specs
+
+
+def rendition_names(name, width):
+    return [rendition_name(name, w, ext) for w, ext in rendition_specs(name, width)]
+
+
+def make_renditions(name, storage=None):
+    """Write the renditions of a stored image; returns their names. All or
+    nothing: on a storage error (a full disk) the ones written are deleted."""
+    storage = storage or default_storage
+    if not has_renditions(name):
+        return []
+    with storage.open(name) as file:
+        image = Image.open(file)
+        image.load()
+    original_format = image.format
+    written = []
+    try:
+        for width, extension in rendition_specs(name, image.width):
+            copy = image
+            if width:
+                height = round(image.height * width / image.width)
+                copy = image.resize((width, height), Image.Resampling.LANCZOS)
+            target = "WEBP" if extension == "webp" else original_format
+            if target == "JPEG" and copy.mode not in ("RGB", "L"):
+                copy = copy.convert("RGB")
+            output = io.BytesIO()
+            copy.save(output, format=target, **SAVE_OPTIONS.get(target, {}))
+            rendition = rendition_name(name, width, extension)
+            if storage.exists(rendition):
+                storage.delete(rendition)
+            written.append(storage.save(rendition, ContentFile(output.getvalue())))
+    except OSError:
+        delete_files(written, storage)
+        raise
+    return written
+
+
+def store_image(name, content, storage=None):
+    """Save an image and its renditions; returns every name written, the image
+    first. On a storage error nothing is left behind."""
+    storage = storage or default_storage
+    stored = storage.save(name, content)
+    try:
+        return [stored, *make_renditions(stored, storage)]
+    except OSError:
+        storage.delete(stored)
+        raise
+
+
+def delete_files(names, storage=None):
+    storage = storage or default_storage
+    for name in names:
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+
+
+STORAGE_ERROR = (
+    "The image could not be stored (the server may be out of disk space). Your "
+    "text is kept: save again later, or without the image."
+)

@@ -29,6 +29,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import moderation
 from .forms import CommentForm, ImageUploadForm, ReviewFilterForm
+from .images import STORAGE_ERROR, store_image
 from .models import Author, Comment, Episode, Review, Show
 from .models.review import PREVIEW_SALT
 
@@ -460,6 +461,9 @@ def markdown_upload(request):
     if not form.is_valid():
         return JsonResponse(form.errors, status=400)
     image = form.cleaned_data["image"]
-    name = default_storage.save(f"uploads/{timezone.now():%Y/%m}/{image.name}", image)
-    url = default_storage.url(name)
+    try:
+        stored = store_image(f"uploads/{timezone.now():%Y/%m}/{image.name}", image)
+    except OSError:
+        return JsonResponse({"image": [STORAGE_ERROR]}, status=507)
+    url = default_storage.url(stored[0])
     return JsonResponse({"image_code": f"![Describe this image]({url})"})

@@ -18,10 +18,23 @@ PREVIEW_URL = reverse("reviews:markdown-preview")
 IMAGE_CODE = re.compile(r"!\[Describe this image\]\((?P<url>/media/(?P<name>.+))\)")
 
 
-def stored_files(media_root):
+RENDITION = re.compile(r"-(480|960|1600)\.\w+$")
+
+
+def stored_files(media_root, renditions=False):
+    """The images stored; without their renditions unless asked."""
     if not media_root.exists():
         return []
-    return sorted(path for path in media_root.rglob("*") if path.is_file())
+    files = sorted(path for path in media_root.rglob("*") if path.is_file())
+    if renditions:
+        return files
+    stems = {path.with_suffix("") for path in files if path.suffix != ".webp"}
+    return [
+        path
+        for path in files
+        if not RENDITION.search(path.name)
+        and not (path.suffix == ".webp" and path.with_suffix("") in stems)
+    ]
 
 
 def upload(client, file):

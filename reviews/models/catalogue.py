@@ -132,8 +132,14 @@ class Show(models.Model):
         max_length=10, choices=Airing, default=Airing.AIRING
     )
     cover = models.ImageField(
-        upload_to="covers/", blank=True, validators=[validate_image]
+        upload_to="covers/",
+        blank=True,
+        validators=[validate_image],
+        width_field="cover_width",
+        height_field="cover_height",
     )
+    cover_width = models.PositiveIntegerField(null=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, editable=False)
     cover_alt = models.CharField(
         "cover alt text",
         max_length=200,

@@ -140,8 +140,14 @@ class Review(models.Model):
         help_text="The last episode whose events this review reveals.",
     )
     cover = models.ImageField(
-        upload_to="covers/", blank=True, validators=[validate_image]
+        upload_to="covers/",
+        blank=True,
+        validators=[validate_image],
+        width_field="cover_width",
+        height_field="cover_height",
     )
+    cover_width = models.PositiveIntegerField(null=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, editable=False)
     cover_alt = models.CharField(
         "cover alt text",
         max_length=200,

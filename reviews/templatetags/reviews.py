@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from ..images import has_renditions, rendition_name, rendition_specs
 from ..models import Comment, Review
 
 register = template.Library()
@@ -53,4 +56,55 @@ def submitted_reviews(context):
         Review.objects.filter(status=Review.Status.SUBMITTED)
         .select_related("author")
         .order_by("updated")
+    )
+
+
+@register.simple_tag
+def picture(image, alt="", sizes="100vw", eager=False):
+    """A stored image with its renditions (reviews.images): a WebP srcset, the
+    original format as the fallback, width and height from the model, lazy
+    loading unless ``eager``."""
+    name, url = image.name, image.storage.url
+    width = getattr(image.instance, image.field.width_field or "", None)
+    height = getattr(image.instance, image.field.height_field or "", None)
+    lazy = mark_safe("" if eager else ' loading="lazy" decoding="async"')
+    if not (width and height and has_renditions(name)):
+        return format_html(
+            '<img class="cover" src="{}" alt="{}"{}{}>',
+            image.url,
+            alt,
+            format_html(' width="{}" height="{}"', width, height) if width else "",
+            lazy,
+        )
+    original = name.rpartition(".")[2]
+
+    def srcset(extension):
+        narrower = [
+            f"{url(rendition_name(name, w, extension))} {w}w"
+            for w, ext in rendition_specs(name, width)
+            if w and ext == extension
+        ]
+        full = (
+            image.url
+            if extension == original
+            else url(rendition_name(name, None, extension))
+        )
+        return ", ".join([*narrower, f"{full} {width}w"])
+
+    webp = ""
+    if original != "webp":
+        webp = format_html(
+            '<source type="image/webp" srcset="{}" sizes="{}">', srcset("webp"), sizes
+        )
+    return format_html(
+        '<picture>{}<img class="cover" src="{}" srcset="{}" sizes="{}" alt="{}" '
+        'width="{}" height="{}"{}></picture>',
+        webp,
+        image.url,
+        srcset(original),
+        sizes,
+        alt,
+        width,
+        height,
+        lazy,
     )

@@ -18,12 +18,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from reviews.images import make_renditions, rendition_name, rendition_names
 from reviews.management.demo_content import (
     AUTHORS,
     CLOSINGS,
@@ -152,7 +154,8 @@ def create_show(data):
             show.slug, show.title, "", data.get("colors")
         )
         show.cover.save(image.name, image, save=False)
-        show.save(update_fields=["cover", "cover_alt"])
+        show.save(update_fields=["cover", "cover_alt", "cover_width", "cover_height"])
+    ensure_renditions(show)
     for model, names, relation in [
         (Studio, data["studios"], show.studios),
         (Genre, data["genres"], show.genres),
@@ -241,6 +244,15 @@ def save_review(slug, days_ago, with_cover=False, colors=None, **fields):
         review.cover.save(image.name, image, save=False)
     review.full_clean()
     review.save()
+    ensure_renditions(review)
+
+
+def ensure_renditions(obj):
+    """Covers written here, not through the admin, get their renditions too."""
+    name = obj.cover.name
+    missing = name and not default_storage.exists(rendition_name(name, None, "webp"))
+    if missing and rendition_names(name, obj.cover_width or 0):
+        make_renditions(name)
 
 
 def create_reviews(authors, shows):
