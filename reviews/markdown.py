@@ -20,6 +20,8 @@ raw id with a colon is dropped, so rendered text cannot clash with the page.
 import functools
 
 import nh3
+from django.conf import settings
+from django.core.files.storage import default_storage
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import paragraph
@@ -27,6 +29,9 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from PIL import Image
+
+from .images import has_renditions, rendition_name, rendition_specs
 
 INLINE_SPOILERS = [(">!", "!<"), ("||", "||")]
 
@@ -38,7 +43,17 @@ ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"map", "area", "center", "font"}) | {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height", "loading", "decoding"},
+    "img": {
+        "src",
+        "srcset",
+        "sizes",
+        "alt",
+        "title",
+        "width",
+        "height",
+        "loading",
+        "decoding",
+    },
     "input": {"aria-label"},
     "li": {"id"},
     "ol": {"start"},
@@ -208,6 +223,43 @@ def _render_spoiler_block(self, tokens, idx, options, env):
 
 
 def _render_image(self, tokens, idx, options, env):
-    tokens[idx].attrSet("loading", "lazy")
-    tokens[idx].attrSet("decoding", "async")
+    token = tokens[idx]
+    token.attrSet("loading", "lazy")
+    token.attrSet("decoding", "async")
+    _add_renditions(token)
     return self.image(tokens, idx, options, env)
+
+
+def _add_renditions(token):
+    """An image uploaded here gets its size and its WebP renditions (made at
+    upload by reviews.images); this runs when the review is saved, not read."""
+    src = token.attrGet("src") or ""
+    media_url = (
+        settings.MEDIA_URL
+        if settings.MEDIA_URL.startswith("/")
+        else ("/" + settings.MEDIA_URL)
+    )
+    if not src.startswith(media_url + "uploads/"):
+        return
+    name = src.removeprefix(media_url)
+    if not default_storage.exists(name):
+        return
+    try:
+        with default_storage.open(name) as file, Image.open(file) as image:
+            width, height = image.size
+    except (OSError, Image.UnidentifiedImageError, Image.DecompressionBombError):
+        return
+    token.attrSet("width", str(width))
+    token.attrSet("height", str(height))
+    if not has_renditions(name) or not default_storage.exists(
+        rendition_name(name, None, "webp")
+    ):
+        return
+    srcset = [
+        f"{default_storage.url(rendition_name(name, w, ext))} {w}w"
+        for w, ext in rendition_specs(name, width)
+        if w and ext == "webp"
+    ]
+    srcset.append(f"{default_storage.url(rendition_name(name, None, 'webp'))} {width}w")
+    token.attrSet("srcset", ", ".join(srcset))
+    token.attrSet("sizes", "(min-width: 48rem) 44rem, 100vw")

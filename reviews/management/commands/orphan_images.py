@@ -1,0 +1,77 @@
+"""
+Lists the uploaded images nothing uses, and with --delete removes them.
+
+Used: the covers of reviews and shows, authors' avatars, images in any review's
+recap or body or any author's bio, the covers kept in revisions (a restore brings
+them back), and the renditions of all of these.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand
+
+from reviews.images import RENDITION_WIDTHS, delete_files, rendition_names
+from reviews.models import Author, Review, Revision, Show
+
+FOLDERS = ["covers", "uploads", "avatars"]
+
+
+def stored_names(storage, folder):
+    if not storage.exists(folder):
+        return
+    directories, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for directory in directories:
+        yield from stored_names(storage, f"{folder}/{directory}")
+
+
+def used_names():
+    names = set()
+    for model, field in [(Review, "cover"), (Show, "cover"), (Author, "avatar")]:
+        names.update(model.objects.exclude(**{field: ""}).values_list(field, flat=True))
+    names.update(
+        cover
+        for cover in Revision.objects.values_list("data__cover", flat=True)
+        if cover
+    )
+    media_url = re.escape("/" + settings.MEDIA_URL.lstrip("/"))
+    in_markdown = re.compile(rf"{media_url}(uploads/[^\s)\"'<>]+)")
+    texts = [
+        *Review.objects.values_list("recap", "body"),
+        *Author.objects.values_list("bio"),
+    ]
+    for fields in texts:
+        for text in fields:
+            names.update(in_markdown.findall(text))
+    largest = max(RENDITION_WIDTHS) + 1
+    return names | {r for name in names for r in rendition_names(name, largest)}
+
+
+class Command(BaseCommand):
+    help = "List uploaded images that nothing uses; --delete removes them."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--delete", action="store_true", help="Delete them, not only list them."
+        )
+
+    def handle(self, *args, delete=False, **options):
+        used = used_names()
+        orphans = sorted(
+            name
+            for folder in FOLDERS
+            for name in stored_names(default_storage, folder)
+            if name not in used
+        )
+        for name in orphans:
+            self.stdout.write(name)
+        if delete:
+            delete_files(orphans)
+            self.stdout.write(self.style.SUCCESS(f"Deleted {len(orphans)} images."))
+        else:
+            self.stdout.write(
+                f"{len(orphans)} unused images. Run again with --delete to remove them."
+            )
