@@ -97,6 +97,7 @@ def workflow_action(status, description):
             if status not in review.statuses_for(request.user):
                 refused.append(review.title)
                 continue
+            Revision.keep_original(review)
             review.status = status
             if status == Review.Status.PUBLISHED and (
                 review.published_at is None or review.published_at > timezone.now()
@@ -229,6 +230,8 @@ class ReviewAdmin(
     def save_model(self, request, obj, form, change):
         if not change and not (self.is_editor(request) and obj.author_id):
             obj.author = Author.for_user(request.user)
+        if change:
+            Revision.keep_original(obj)
         super().save_model(request, obj, form, change)
         Revision.keep(obj, request.user)
 

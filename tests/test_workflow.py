@@ -151,7 +151,7 @@ def test_writer_publishes_with_the_bulk_action(writer_client, writer):
     bulk(writer_client, "make_published", review)
     review.refresh_from_db()
     assert review.is_published()
-    assert review.revisions.get().note == "Publish now"
+    assert review.revisions.first().note == "Publish now"
 
 
 def test_guest_writer_submits_with_the_bulk_action(guest_client, guest):
@@ -283,6 +283,15 @@ def test_guest_writer_cannot_restore_a_published_revision(guest_client, guest):
     assert review.status == Status.DRAFT
 
 
+def test_first_change_of_a_review_written_elsewhere_keeps_the_original(
+    writer_client, writer
+):
+    review = make_review(author=writer.author, body="From the demo.")
+    edit(writer_client, review, body="Edited.")
+    (original,) = review.revisions.filter(saved_by=None)
+    assert original.data["body"] == "From the demo."
+
+
 # Two people editing one review
 
 
@@ -320,6 +329,7 @@ def test_saving_again_after_the_conflict_replaces_the_other_version(
     assert [r.data["body"] for r in review.revisions.all()] == [
         "Mine.",
         "Editor's fix.",
+        "Original.",
     ]
 
 

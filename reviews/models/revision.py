@@ -77,6 +77,19 @@ class Revision(models.Model):
             review=review, saved_by=user, note=note, data=cls.snapshot(review)
         )
 
+    @classmethod
+    def keep_original(cls, review):
+        """Before the first change of a review written outside the admin (the
+        demo, an import), keep it as it was, so the change can be undone."""
+        if review.pk and not review.revisions.exists():
+            original = Review.objects.get(pk=review.pk)
+            cls.objects.create(
+                review=review,
+                saved_by=None,
+                note="As it was before its first change here",
+                data=cls.snapshot(original),
+            )
+
     def restore(self, user):
         """Put this revision's text back: a new save, and so a new revision."""
         review = self.review
