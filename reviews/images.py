@@ -152,6 +152,15 @@ def rendition_specs(name, width):
     return specs
 
 
+def srcset(name, width, extension, url=None):
+    """The ``srcset`` of an image's renditions in one format, full size last."""
+    url = url or default_storage.url
+    return ", ".join(
+        f"{url(rendition_name(name, w, extension))} {w or width}w"
+        for w in [*rendition_widths(width), None]
+    )
+
+
 def rendition_names(name, width):
     return [rendition_name(name, w, ext) for w, ext in rendition_specs(name, width)]
 

@@ -31,7 +31,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from PIL import Image
 
-from .images import has_renditions, rendition_name, rendition_specs
+from .images import has_renditions, rendition_name, srcset
 
 INLINE_SPOILERS = [(">!", "!<"), ("||", "||")]
 
@@ -255,11 +255,5 @@ def _add_renditions(token):
         rendition_name(name, None, "webp")
     ):
         return
-    srcset = [
-        f"{default_storage.url(rendition_name(name, w, ext))} {w}w"
-        for w, ext in rendition_specs(name, width)
-        if w and ext == "webp"
-    ]
-    srcset.append(f"{default_storage.url(rendition_name(name, None, 'webp'))} {width}w")
-    token.attrSet("srcset", ", ".join(srcset))
+    token.attrSet("srcset", srcset(name, width, "webp"))
     token.attrSet("sizes", "(min-width: 48rem) 44rem, 100vw")

@@ -97,12 +97,10 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         reviews = Review.objects.published()
         if self.request.user.is_staff:
             reviews |= Review.objects.editable_by(self.request.user)
-        # The breadcrumbs link the episode page, which needs the episode's show.
-        return (
-            reviews.with_related().with_comment_count().select_related("episode__show")
-        )
+        return reviews.for_page()
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, comment_form=None, **kwargs):
+        """``comment_form``: a refused comment's form, shown again with its text."""
         review = self.object
         others = self.get_reviews().filter(show=review.show_id).exclude(pk=review.pk)
         context = {"more_reviews": others[:4]}
@@ -119,10 +117,10 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
                 .first()
             )
         if review.is_published():
-            context.update(self.get_comments_context(review, kwargs))
+            context.update(self.get_comments_context(review, comment_form))
         return super().get_context_data(**context, **kwargs)
 
-    def get_comments_context(self, review, kwargs):
+    def get_comments_context(self, review, form):
         """One page of comments in thread order (a comment, then its replies),
         oldest first, from ?comments_from=<thread>-<comment>: a keyset, so page
         40 of a long discussion, or of one long thread, costs what page 1 does."""
@@ -146,7 +144,6 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         )
         following = page[per_page] if len(page) > per_page else None
         threads = group_threads(page[:per_page])
-        form = kwargs.pop("comment_form", None)
         if form is None and review.comments_are_open():
             form = CommentForm(review, initial={"reply_to": self._reply_to(threads)})
         return {
@@ -222,12 +219,7 @@ def shared_preview(request, token):
         pk = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age)
     except signing.BadSignature:
         raise Http404("This preview link is not valid or has expired.") from None
-    review = get_object_or_404(
-        Review.objects.with_related()
-        .with_comment_count()
-        .select_related("episode__show"),
-        pk=pk,
-    )
+    review = get_object_or_404(Review.objects.for_page(), pk=pk)
     if review.is_published():
         return redirect(review)
     response = render_review(request, review, shared_preview=True)
@@ -237,9 +229,7 @@ def shared_preview(request, token):
 
 @require_POST
 def post_comment(request, slug):
-    review = get_object_or_404(
-        Review.objects.published().with_related().with_comment_count(), slug=slug
-    )
+    review = get_object_or_404(Review.objects.published().for_page(), slug=slug)
     form = CommentForm(review, request.POST)
     if not review.comments_are_open():
         return render_review(request, review, status=403, comment_form=form)
@@ -293,8 +283,7 @@ def csrf_failure(request, reason=""):
     if match and match.view_name == "reviews:comment-post":
         review = (
             Review.objects.published()
-            .with_related()
-            .with_comment_count()
+            .for_page()
             .filter(slug=match.kwargs["slug"])
             .first()
         )

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from ..images import validate_image
+
 WORDS_PER_MINUTE = 220
 
 # One decimal place, as the database returns them, so a stored 7.0 matches its choice.
@@ -41,6 +43,24 @@ def cover_alt_constraint(model):
             "Describe the cover image in its alt text for readers who cannot see it."
         ),
     )
+
+
+class CoverImage(models.Model):
+    """A cover image, with the size it was stored at (for width, height and
+    srcset: reviews.images makes its renditions)."""
+
+    cover = models.ImageField(
+        upload_to="covers/",
+        blank=True,
+        validators=[validate_image],
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 def published_condition(prefix=""):

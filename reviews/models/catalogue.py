@@ -6,7 +6,7 @@ from markdownx.models import MarkdownxField
 
 from ..images import validate_image
 from ..markdown import render_markdown
-from .base import ReviewedQuerySet, cover_alt_constraint
+from .base import CoverImage, ReviewedQuerySet, cover_alt_constraint
 
 
 class Author(models.Model):
@@ -88,7 +88,7 @@ class Genre(models.Model):
         return self.name
 
 
-class Show(models.Model):
+class Show(CoverImage):
     class Format(models.TextChoices):
         TV = "tv", "TV series"
         FILM = "film", "Film"
@@ -131,15 +131,6 @@ class Show(models.Model):
     airing_status = models.CharField(
         max_length=10, choices=Airing, default=Airing.AIRING
     )
-    cover = models.ImageField(
-        upload_to="covers/",
-        blank=True,
-        validators=[validate_image],
-        width_field="cover_width",
-        height_field="cover_height",
-    )
-    cover_width = models.PositiveIntegerField(null=True, editable=False)
-    cover_height = models.PositiveIntegerField(null=True, editable=False)
     cover_alt = models.CharField(
         "cover alt text",
         max_length=200,

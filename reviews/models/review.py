@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from ..images import validate_image
 from ..markdown import render_markdown
 from .base import (
+    CoverImage,
     cover_alt_constraint,
     published_condition,
     reading_minutes,
@@ -40,6 +40,11 @@ class ReviewQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("author", "show", "episode")
 
+    def for_page(self):
+        """What the review page shows: with_related(), the episode's show (the
+        breadcrumbs link the episode page) and the comment count."""
+        return self.with_related().with_comment_count().select_related("episode__show")
+
     def with_comment_count(self):
         """Annotate each review with its number of approved comments."""
         approved = (
@@ -55,7 +60,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.annotate(comment_count=Coalesce(models.Subquery(approved), 0))
 
 
-class Review(models.Model):
+class Review(CoverImage):
     class Kind(models.TextChoices):
         EPISODE = "episode", "Episode review"
         FIRST_IMPRESSIONS = "first_impressions", "First impressions"
@@ -139,15 +144,6 @@ class Review(models.Model):
         blank=True,
         help_text="The last episode whose events this review reveals.",
     )
-    cover = models.ImageField(
-        upload_to="covers/",
-        blank=True,
-        validators=[validate_image],
-        width_field="cover_width",
-        height_field="cover_height",
-    )
-    cover_width = models.PositiveIntegerField(null=True, editable=False)
-    cover_height = models.PositiveIntegerField(null=True, editable=False)
     cover_alt = models.CharField(
         "cover alt text",
         max_length=200,

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..images import has_renditions, rendition_name, rendition_specs
+from ..images import has_renditions, srcset
 from ..models import Comment, Review
 
 register = template.Library()
@@ -77,31 +77,19 @@ def picture(image, alt="", sizes="100vw", eager=False):
             lazy,
         )
     original = name.rpartition(".")[2]
-
-    def srcset(extension):
-        narrower = [
-            f"{url(rendition_name(name, w, extension))} {w}w"
-            for w, ext in rendition_specs(name, width)
-            if w and ext == extension
-        ]
-        full = (
-            image.url
-            if extension == original
-            else url(rendition_name(name, None, extension))
-        )
-        return ", ".join([*narrower, f"{full} {width}w"])
-
     webp = ""
     if original != "webp":
         webp = format_html(
-            '<source type="image/webp" srcset="{}" sizes="{}">', srcset("webp"), sizes
+            '<source type="image/webp" srcset="{}" sizes="{}">',
+            srcset(name, width, "webp", url),
+            sizes,
         )
     return format_html(
         '<picture>{}<img class="cover" src="{}" srcset="{}" sizes="{}" alt="{}" '
         'width="{}" height="{}"{}></picture>',
         webp,
         image.url,
-        srcset(original),
+        srcset(name, width, original, url),
         sizes,
         alt,
         width,
