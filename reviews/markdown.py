@@ -12,6 +12,10 @@ Spoilers:
   until revealed (see .spoiler in the stylesheet).
 - block: ``::: spoiler Optional title`` ... ``:::``, rendered as <details>.
 
+Spoiler-free copies (render_markdown(..., hide_spoilers=True)) put a "spoiler
+hidden" note where each spoiler was: feeds, search and meta descriptions use them,
+so hidden text never leaves the page it is hidden on.
+
 Ids: headings get anchors (prefixed per field, e.g. "recap-"), footnotes get ids.
 The page's own ids contain a colon ("page:main"), which these never do: a writer's
 raw id with a colon is dropped, so rendered text cannot clash with the page.
@@ -25,6 +29,7 @@ from django.core.files.storage import default_storage
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import paragraph
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.container import container_plugin
@@ -65,6 +70,7 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {
     "a": {"footnote-backref"},
     "details": {"spoiler"},
+    "em": {"spoiler-hidden"},
     "hr": {"footnotes-sep"},
     "label": {"spoiler"},
     "li": {"footnote-item"},
@@ -77,12 +83,16 @@ ALLOWED_CLASSES = {
 }
 
 
-def render_markdown(text, id_prefix=""):
-    """Render a writer's Markdown to sanitized HTML that is safe to mark safe."""
+SPOILER_HIDDEN = '<em class="spoiler-hidden">[spoiler hidden]</em>'
+
+
+def render_markdown(text, id_prefix="", hide_spoilers=False):
+    """Render a writer's Markdown to sanitized HTML that is safe to mark safe;
+    with ``hide_spoilers``, every spoiler is replaced by a note."""
     if not text:
         return ""
-    html = _parser(id_prefix).render(text, {"docId": id_prefix.rstrip("-") or None})
-    return sanitize(html)
+    env = {"docId": id_prefix.rstrip("-") or None, "hide_spoilers": hide_spoilers}
+    return sanitize(_parser(id_prefix).render(text, env))
 
 
 def sanitize(html):
@@ -130,8 +140,10 @@ def _parser(id_prefix):
             "text", f"spoiler_{opener}", _inline_spoiler_rule(opener, closer)
         )
     md.core.ruler.before("anchor", "page_outline", _page_outline)
+    md.core.ruler.before("inline", "hide_spoiler_blocks", _hide_spoiler_blocks)
     md.add_render_rule("spoiler_open", _render_spoiler_open)
     md.add_render_rule("spoiler_close", _render_spoiler_close)
+    md.add_render_rule("spoiler_hidden", lambda *args: SPOILER_HIDDEN)
     md.add_render_rule("image", _render_image)
     return md
 
@@ -155,7 +167,9 @@ def _inline_spoiler_rule(opener, closer):
         end = state.src.find(closer, start, state.posMax)
         if end == -1 or not state.src[start:end].strip():
             return False
-        if not silent:
+        if not silent and state.env.get("hide_spoilers"):
+            state.push("spoiler_hidden", "", 0)
+        elif not silent:
             state.push("spoiler_open", "label", 1)
             old_pos, old_max = state.pos, state.posMax
             state.pos, state.posMax = start, end
@@ -168,6 +182,25 @@ def _inline_spoiler_rule(opener, closer):
         return True
 
     return spoiler
+
+
+def _hide_spoiler_blocks(state):
+    """For a spoiler-free copy: each '::: spoiler' block becomes one note."""
+    if not state.env.get("hide_spoilers"):
+        return
+    tokens, depth = [], 0
+    for token in state.tokens:
+        if token.type == "container_spoiler_open":
+            if not depth:
+                note = Token("html_block", "", 0)
+                note.content = f"<p>{SPOILER_HIDDEN}</p>\n"
+                tokens.append(note)
+            depth += 1
+        elif token.type == "container_spoiler_close":
+            depth -= 1
+        elif not depth:
+            tokens.append(token)
+    state.tokens = tokens
 
 
 def _page_outline(state):
@@ -192,7 +225,7 @@ def _page_outline(state):
 
 def _visible_words(children):
     """A heading's text without its spoilers, or None when it has none."""
-    if not any(child.type == "spoiler_open" for child in children):
+    if not any(child.type.startswith("spoiler_") for child in children):
         return None
     depth, words = 0, []
     for child in children:

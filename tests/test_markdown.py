@@ -95,6 +95,42 @@ def test_block_spoiler_title_is_escaped():
     assert "<summary>Spoiler: &lt;b&gt;bold&lt;/b&gt; &amp; co</summary>" in html
 
 
+# Spoiler-free copies (feeds, search, descriptions)
+
+HIDDEN = '<em class="spoiler-hidden">[spoiler hidden]</em>'
+
+
+@pytest.mark.parametrize(
+    "markdown", [">!Kamina dies!<", "||Kamina dies||"], ids=["reddit", "discord"]
+)
+def test_spoiler_free_copy_replaces_inline_spoiler_with_a_note(markdown):
+    html = render_markdown(f"Then {markdown} and more.", hide_spoilers=True)
+    assert html == f"<p>Then {HIDDEN} and more.</p>\n"
+
+
+def test_spoiler_free_copy_replaces_block_spoiler_and_its_title_with_a_note():
+    html = render_markdown(
+        "Before.\n\n::: spoiler Who dies\nKamina.\n:::\n\nAfter.",
+        hide_spoilers=True,
+    )
+    assert html == f"<p>Before.</p>\n<p>{HIDDEN}</p>\n<p>After.</p>\n"
+
+
+def test_spoiler_free_copy_hides_spoiler_in_a_heading():
+    html = render_markdown("## The end >!Kamina dies!<", hide_spoilers=True)
+    assert "Kamina" not in html
+    assert HIDDEN in html
+
+
+def test_review_keeps_a_spoiler_free_copy_of_its_body(db):
+    from .factories import make_review
+
+    review = make_review(body="Great. ||Kamina dies|| Truly.")
+    assert "Kamina" in review.body_html
+    assert "Kamina" not in review.body_spoiler_free_html
+    assert HIDDEN in review.body_spoiler_free_html
+
+
 # Extensions
 
 

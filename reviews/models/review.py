@@ -119,6 +119,9 @@ class Review(CoverImage):
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
+    # The body with each spoiler replaced by a note: for feeds, search and
+    # descriptions, which must never carry hidden text.
+    body_spoiler_free_html = models.TextField(editable=False, blank=True)
     score = score_field("score", "Out of 10, in half points. Optional for a recap.")
     story_score = score_field("story", "Optional aspect score out of 10.")
     visuals_score = score_field("visuals", "Optional aspect score out of 10.")
@@ -206,6 +209,7 @@ class Review(CoverImage):
         self.default_publication_time()
         self.recap_html = render_markdown(self.recap, id_prefix="recap-")
         self.body_html = render_markdown(self.body)
+        self.body_spoiler_free_html = render_markdown(self.body, hide_spoilers=True)
         self.reading_time = reading_minutes(self.recap_html, self.body_html)
         super().save(*args, **kwargs)
 
