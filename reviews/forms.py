@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .images import STORAGE_ERROR, delete_files, reencode_image, store_image
-from .models import SCORE_CHOICES, Author, Comment, Review, Show
+from .models import SCORE_CHOICES, Author, Comment, Genre, Review, Show
 
 # C0/C1 controls other than tab and line breaks, and the bidirectional overrides
 # and isolates that make text display in another order than it is written.
@@ -134,6 +134,10 @@ class ImageUploadForm(forms.Form):
 
 
 class ReviewFilterForm(forms.Form):
+    """The review list's filters. Option lists come from one small query each
+    (shows, which also give the seasons; authors; genres), so choosing a filter
+    costs no lookup: filters are matched by slug in the review query itself."""
+
     SORTS = {
         "newest": ["-published_at", "-pk"],
         "score": ["-score", "-published_at", "-pk"],
@@ -143,21 +147,13 @@ class ReviewFilterForm(forms.Form):
         (label, label) for _, label in SCORE_CHOICES
     ]
 
-    show = forms.ModelChoiceField(
-        Show.objects.only("title", "slug"),
-        to_field_name="slug",
-        required=False,
-        empty_label="All shows",
-    )
+    show = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(
         choices=[("", "All kinds"), *Review.Kind.choices], required=False
     )
-    author = forms.ModelChoiceField(
-        Author.objects.only("name", "slug"),
-        to_field_name="slug",
-        required=False,
-        empty_label="All authors",
-    )
+    author = forms.ChoiceField(required=False)
+    genre = forms.ChoiceField(required=False)
+    season = forms.ChoiceField(required=False)
     verdict = forms.ChoiceField(
         choices=[("", "Any verdict"), *Review.Verdict.choices], required=False
     )
@@ -184,21 +180,47 @@ class ReviewFilterForm(forms.Form):
         required=False,
     )
 
+    LOOKUPS = {
+        "show": "show__slug",
+        "kind": "kind",
+        "author": "author__slug",
+        "genre": "show__genres__slug",
+        "verdict": "verdict",
+        "min_score": "score__gte",
+        "max_score": "score__lte",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shows = list(Show.objects.values_list("slug", "title", "year", "season"))
+        self.fields["show"].choices = [("", "All shows")] + [
+            (slug, title) for slug, title, _, _ in shows
+        ]
+        self.fields["author"].choices = [("", "All authors")] + list(
+            Author.objects.values_list("slug", "name")
+        )
+        self.fields["genre"].choices = [("", "All genres")] + list(
+            Genre.objects.values_list("slug", "name")
+        )
+        seasons = sorted(
+            {(year, season) for _, _, year, season in shows if year and season},
+            key=lambda pair: (-pair[0], list(Show.Season.values).index(pair[1])),
+        )
+        self.fields["season"].choices = [("", "All seasons")] + [
+            (f"{year}-{season}", f"{Show.Season(season).label} {year}")
+            for year, season in seasons
+        ]
+
     def filter(self, reviews):
         """The reviews matching the valid filters; invalid ones are ignored."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        lookups = {
-            "show": "show",
-            "kind": "kind",
-            "author": "author",
-            "verdict": "verdict",
-            "min_score": "score__gte",
-            "max_score": "score__lte",
-        }
-        for name, lookup in lookups.items():
+        for name, lookup in self.LOOKUPS.items():
             if data.get(name) not in (None, ""):
                 reviews = reviews.filter(**{lookup: data[name]})
+        if data.get("season"):
+            year, season = data["season"].split("-")
+            reviews = reviews.filter(show__year=year, show__season=season)
         if data.get("sort") == "score":
             reviews = reviews.filter(score__isnull=False)
         return reviews.order_by(*self.SORTS[data.get("sort") or "newest"])

@@ -1,6 +1,15 @@
 from django.urls import path
 
 from . import views
+from .feeds import (
+    AuthorReviewsAtomFeed,
+    AuthorReviewsFeed,
+    LatestReviewsAtomFeed,
+    LatestReviewsFeed,
+    ShowReviewsAtomFeed,
+    ShowReviewsFeed,
+)
+from .search import SearchView
 
 app_name = "reviews"
 
@@ -23,11 +32,29 @@ urlpatterns = [
         views.EpisodeDetailView.as_view(),
         name="episode-detail",
     ),
+    path(
+        "seasons/<int:year>/<str:season>/",
+        views.SeasonView.as_view(),
+        name="season-detail",
+    ),
+    path("studios/<slug:slug>/", views.StudioView.as_view(), name="studio-detail"),
+    path("genres/<slug:slug>/", views.GenreView.as_view(), name="genre-detail"),
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path(
         "authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"
     ),
     path("scores/", views.ScoresView.as_view(), name="scores"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("feeds/reviews/rss/", LatestReviewsFeed(), name="feed-rss"),
+    path("feeds/reviews/atom/", LatestReviewsAtomFeed(), name="feed-atom"),
+    path("feeds/shows/<slug:slug>/rss/", ShowReviewsFeed(), name="show-feed-rss"),
+    path("feeds/shows/<slug:slug>/atom/", ShowReviewsAtomFeed(), name="show-feed-atom"),
+    path("feeds/authors/<slug:slug>/rss/", AuthorReviewsFeed(), name="author-feed-rss"),
+    path(
+        "feeds/authors/<slug:slug>/atom/",
+        AuthorReviewsAtomFeed(),
+        name="author-feed-atom",
+    ),
     path("markdownx/markdownify/", views.markdown_preview, name="markdown-preview"),
     path("markdownx/upload/", views.markdown_upload, name="markdown-upload"),
 ]

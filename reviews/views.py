@@ -28,9 +28,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import moderation
+from .charts import EpisodeScoreChart, ScoreDistribution
 from .forms import CommentForm, ImageUploadForm, ReviewFilterForm
 from .images import STORAGE_ERROR, store_image
-from .models import Author, Comment, Episode, Review, Show
+from .models import Author, Comment, Episode, Genre, Review, Show, Studio
 from .models.review import PREVIEW_SALT
 
 SEASON_ORDER = Case(
@@ -97,28 +98,51 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         reviews = Review.objects.published()
         if self.request.user.is_staff:
             reviews |= Review.objects.editable_by(self.request.user)
-        return reviews.for_page()
+        # The show's studios and credits: for the review's JSON-LD.
+        return reviews.for_page().prefetch_related("show__studios", "show__credits")
 
     def get_context_data(self, comment_form=None, **kwargs):
         """``comment_form``: a refused comment's form, shown again with its text."""
         review = self.object
-        others = self.get_reviews().filter(show=review.show_id).exclude(pk=review.pk)
-        context = {"more_reviews": others[:4]}
-        if review.episode:
-            number = review.episode.number
-            context["previous_review"] = (
-                others.filter(episode__number__lt=number)
-                .order_by("-episode__number", "-published_at")
-                .first()
-            )
-            context["next_review"] = (
-                others.filter(episode__number__gt=number)
-                .order_by("episode__number", "-published_at")
-                .first()
-            )
+        context = self.get_show_reviews(review)
+        context["author_scores"] = ScoreDistribution.of(
+            Review.objects.published().filter(author=review.author_id)
+        )
         if review.is_published():
             context.update(self.get_comments_context(review, comment_form))
         return super().get_context_data(**context, **kwargs)
+
+    def get_show_reviews(self, review):
+        """More reviews of the show, and the reviews of the episodes before and
+        after this one, in one query: the four newest, the one before and the
+        one after are each a subquery, and each is found again among the rows."""
+        others = self.get_reviews().filter(show=review.show_id).exclude(pk=review.pk)
+        wanted = Q(pk__in=Subquery(others.values("pk")[:4]))
+        number = review.episode.number if review.episode else None
+        if number is not None:
+            before = others.filter(episode__number__lt=number).order_by(
+                "-episode__number", "-published_at", "-pk"
+            )
+            after = others.filter(episode__number__gt=number).order_by(
+                "episode__number", "-published_at", "-pk"
+            )
+            wanted |= Q(pk__in=Subquery(before.values("pk")[:1]))
+            wanted |= Q(pk__in=Subquery(after.values("pk")[:1]))
+        found = list(others.filter(wanted))  # newest first
+        context = {"more_reviews": found[:4]}
+        if number is not None:
+            episode_reviews = [r for r in found if r.episode]
+            context["previous_review"] = min(
+                (r for r in episode_reviews if r.episode.number < number),
+                key=lambda r: -r.episode.number,
+                default=None,
+            )
+            context["next_review"] = min(
+                (r for r in episode_reviews if r.episode.number > number),
+                key=lambda r: r.episode.number,
+                default=None,
+            )
+        return context
 
     def get_comments_context(self, review, form):
         """One page of comments in thread order (a comment, then its replies),
@@ -347,12 +371,75 @@ class ShowDetailView(PublishedReviewsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         show = self.object
+        reviews = list(self.get_reviews().filter(show=show))
         return super().get_context_data(
             # Meta.ordering does not apply to aggregated querysets.
             episodes=show.episodes.with_scores().order_by("number"),
-            reviews=self.get_reviews().filter(show=show),
+            reviews=reviews,
+            chart=EpisodeScoreChart.of(reviews),
             **kwargs,
         )
+
+
+class CollectionView(PublishedReviewsMixin, ListView):
+    """A season, a studio or a genre: its shows with their scores, and its
+    reviews, newest first and paginated. Subclasses say what the collection is
+    (get_collection) and which shows belong to it (show_filter)."""
+
+    template_name = "reviews/collection.html"
+    context_object_name = "reviews"
+    paginate_by = 12
+
+    def get_queryset(self):
+        self.collection = self.get_collection()
+        shows = self.show_filter()
+        self.shows = list(Show.objects.with_scores().filter(**shows).order_by("title"))
+        return self.get_reviews().filter(
+            **{f"show__{lookup}": value for lookup, value in shows.items()}
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            collection=self.collection, shows=self.shows, **kwargs
+        )
+
+
+class SeasonView(CollectionView):
+    def get_collection(self):
+        year, season = self.kwargs["year"], self.kwargs["season"]
+        if season not in Show.Season.values:
+            raise Http404("There is no such season.")
+        label = f"{Show.Season(season).label} {year}"
+        return {"kind": "Season", "name": label, "title": f"{label} anime"}
+
+    def show_filter(self):
+        return {"year": self.kwargs["year"], "season": self.kwargs["season"]}
+
+    def get_queryset(self):
+        reviews = super().get_queryset()
+        if not self.shows:
+            raise Http404("We have no shows from this season.")
+        return reviews
+
+
+class StudioView(CollectionView):
+    def get_collection(self):
+        self.studio = get_object_or_404(Studio, slug=self.kwargs["slug"])
+        name = self.studio.name
+        return {"kind": "Studio", "name": name, "title": f"Anime by {name}"}
+
+    def show_filter(self):
+        return {"studios": self.studio}
+
+
+class GenreView(CollectionView):
+    def get_collection(self):
+        self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
+        name = self.genre.name
+        return {"kind": "Genre", "name": name, "title": f"{name} anime"}
+
+    def show_filter(self):
+        return {"genres": self.genre}
 
 
 class EpisodeDetailView(PublishedReviewsMixin, DetailView):
@@ -394,7 +481,10 @@ class AuthorDetailView(PublishedReviewsMixin, ListView):
         return self.get_reviews().filter(author=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        scores = ScoreDistribution.of(
+            Review.objects.published().filter(author=self.author)
+        )
+        return super().get_context_data(author=self.author, scores=scores, **kwargs)
 
 
 class ScoresView(ListView):
@@ -412,6 +502,7 @@ class ScoresView(ListView):
             self.sort = "score"
         return (
             Show.objects.with_scores()
+            .with_score_bands()
             .filter(mean_score__isnull=False)
             .order_by(*self.SORTS[self.sort])
         )

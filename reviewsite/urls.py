@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from reviews.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,5 +15,7 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(get_redirect_url=lambda: static_url("img/favicon.svg")),
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("reviews.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

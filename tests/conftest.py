@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from reviews.models import Author
-from tests.factories import make_user
+from tests.factories import Catalogue, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +81,12 @@ def editor_client(editor):
 @pytest.fixture
 def moderator_client(moderator):
     return logged_in(moderator)
+
+
+@pytest.fixture
+def catalogue():
+    """Demo-like data: 5 shows, 3 authors, 5 reviews and comments (tests.factories)."""
+    catalogue = Catalogue()
+    catalogue.add_reviews(5)
+    catalogue.add_comments(5)
+    return catalogue

@@ -3,13 +3,24 @@
 import io
 import itertools
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from reviews.models import Author, Comment, Episode, Review, Show
+from reviews.models import (
+    Author,
+    Comment,
+    Credit,
+    Episode,
+    Genre,
+    Review,
+    Show,
+    Studio,
+    ThemeSong,
+)
 
 _counter = itertools.count(1)
 
@@ -125,3 +136,63 @@ def make_image_file(
         image_bytes(format, size, gps=gps),
         content_type=content_type or CONTENT_TYPES.get(format),
     )
+
+
+class Catalogue:
+    """Demo-like data that grows: shows with episodes, genres, staff and songs,
+    three authors, and reviews spread over them."""
+
+    def __init__(self):
+        genre = Genre.objects.create(name="Science fiction", slug="science-fiction")
+        studio = Studio.objects.create(name="Bones", slug="bones")
+        self.shows = []
+        for number in range(5):
+            show = make_show(
+                title=f"Show {number}",
+                year=2024,
+                season="winter",
+                airing_status="airing",
+            )
+            show.genres.add(genre)
+            show.studios.add(studio)
+            Credit.objects.create(show=show, role="director", name="Motonobu Hori")
+            ThemeSong.objects.create(
+                show=show, kind="opening", title="Rouge", artist="Yu-ka"
+            )
+            self.shows.append(show)
+        self.authors = [
+            make_author(support_url="https://ko-fi.com/x") for _ in range(3)
+        ]
+        self.reviews = []
+        self.comments = []
+
+    def add_comments(self, count):
+        """Approved comments on the first review, every other one a reply; and
+        as many on the others, some pending."""
+        for _ in range(count):
+            index = len(self.comments)
+            first = self.reviews[0]
+            parent = self.comments[-1] if index % 2 else None
+            self.comments.append(make_comment(first, parent=parent))
+            other = self.reviews[index % len(self.reviews)]
+            status = Comment.Status.PENDING if index % 3 else Comment.Status.APPROVED
+            make_comment(other, status=status)
+
+    def add_reviews(self, count):
+        for _ in range(count):
+            index = len(self.reviews)
+            show = self.shows[index % len(self.shows)]
+            episode = make_episode(show, number=index // len(self.shows) + 1)
+            self.reviews.append(
+                make_review(
+                    show=show,
+                    episode=episode,
+                    author=self.authors[index % len(self.authors)],
+                    score=Decimal(index % 21) / 2,
+                    story_score=Decimal("7.5"),
+                    verdict=Review.Verdict.RECOMMENDED,
+                    recap="Rouge >!wins!<.",
+                    body="## Thoughts\n\nGood.",
+                    published_at=timezone.now() - timedelta(hours=index + 1),
+                )
+            )

@@ -7,84 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Comment, Credit, Genre, Review, Studio, ThemeSong
+from reviews.models import Review
 from tests.factories import (
     make_author,
-    make_comment,
     make_episode,
     make_review,
     make_show,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-class Catalogue:
-    """Demo-like data that grows: shows with episodes, genres, staff and songs,
-    three authors, and reviews spread over them."""
-
-    def __init__(self):
-        genre = Genre.objects.create(name="Science fiction", slug="science-fiction")
-        studio = Studio.objects.create(name="Bones", slug="bones")
-        self.shows = []
-        for number in range(5):
-            show = make_show(
-                title=f"Show {number}",
-                year=2024,
-                season="winter",
-                airing_status="airing",
-            )
-            show.genres.add(genre)
-            show.studios.add(studio)
-            Credit.objects.create(show=show, role="director", name="Motonobu Hori")
-            ThemeSong.objects.create(
-                show=show, kind="opening", title="Rouge", artist="Yu-ka"
-            )
-            self.shows.append(show)
-        self.authors = [
-            make_author(support_url="https://ko-fi.com/x") for _ in range(3)
-        ]
-        self.reviews = []
-        self.comments = []
-
-    def add_comments(self, count):
-        """Approved comments on the first review, every other one a reply; and
-        as many on the others, some pending."""
-        for _ in range(count):
-            index = len(self.comments)
-            first = self.reviews[0]
-            parent = self.comments[-1] if index % 2 else None
-            self.comments.append(make_comment(first, parent=parent))
-            other = self.reviews[index % len(self.reviews)]
-            status = Comment.Status.PENDING if index % 3 else Comment.Status.APPROVED
-            make_comment(other, status=status)
-
-    def add_reviews(self, count):
-        for _ in range(count):
-            index = len(self.reviews)
-            show = self.shows[index % len(self.shows)]
-            episode = make_episode(show, number=index // len(self.shows) + 1)
-            self.reviews.append(
-                make_review(
-                    show=show,
-                    episode=episode,
-                    author=self.authors[index % len(self.authors)],
-                    score=Decimal(index % 21) / 2,
-                    story_score=Decimal("7.5"),
-                    verdict=Review.Verdict.RECOMMENDED,
-                    recap="Rouge >!wins!<.",
-                    body="## Thoughts\n\nGood.",
-                    published_at=timezone.now() - timedelta(hours=index + 1),
-                )
-            )
-
-
-@pytest.fixture
-def catalogue():
-    catalogue = Catalogue()
-    catalogue.add_reviews(5)
-    catalogue.add_comments(5)
-    return catalogue
 
 
 def page_urls(catalogue):
@@ -94,7 +25,8 @@ def page_urls(catalogue):
         "home": reverse("reviews:home"),
         "review list": reverse("reviews:review-list"),
         "review list filtered": reverse("reviews:review-list")
-        + f"?show={show.slug}&kind=episode&min_score=0&sort=score",
+        + f"?show={show.slug}&kind=episode&min_score=0&sort=score"
+        + "&genre=science-fiction&season=2024-winter",
         "review": review.get_absolute_url(),
         "shows": reverse("reviews:show-list"),
         "shows a-z": reverse("reviews:show-list") + "?order=title",
@@ -103,6 +35,9 @@ def page_urls(catalogue):
         "authors": reverse("reviews:author-list"),
         "author": catalogue.authors[0].get_absolute_url(),
         "scores": reverse("reviews:scores"),
+        "season": show.get_season_url(),
+        "studio": reverse("reviews:studio-detail", kwargs={"slug": "bones"}),
+        "genre": reverse("reviews:genre-detail", kwargs={"slug": "science-fiction"}),
     }
 
 
@@ -118,11 +53,14 @@ PAGES = [
     "authors",
     "author",
     "scores",
+    "season",
+    "studio",
+    "genre",
 ]
 # The most queries each page may run, whatever the amount of data.
 QUERY_BUDGET = {
     "home": 2,
-    "review list": 4,
+    "review list": 5,
     "review list filtered": 5,
     "review": 6,
     "shows": 1,
@@ -130,8 +68,11 @@ QUERY_BUDGET = {
     "show": 7,
     "episode": 2,
     "authors": 1,
-    "author": 3,
+    "author": 4,
     "scores": 1,
+    "season": 3,
+    "studio": 4,
+    "genre": 4,
 }
 
 
@@ -200,6 +141,32 @@ def test_review_page_links_previous_and_next_episode_reviews(client, catalogue):
     content = client.get(second.get_absolute_url()).content.decode()
     assert f'rel="prev" href="{first.get_absolute_url()}"' in content
     assert f'rel="next" href="{third.get_absolute_url()}"' in content
+
+
+def test_previous_and_next_are_the_nearest_episodes_not_the_newest_reviews(client):
+    show = make_show()
+    reviews = {
+        number: make_review(
+            show=show,
+            episode=make_episode(show, number=number),
+            # Episode 10 newest, episode 1 oldest.
+            published_at=timezone.now() - timedelta(hours=20 - number),
+        )
+        for number in range(1, 11)
+    }
+    response = client.get(reviews[3].get_absolute_url())
+    assert response.context["previous_review"] == reviews[2]
+    assert response.context["next_review"] == reviews[4]
+    assert response.context["more_reviews"] == [reviews[n] for n in (10, 9, 8, 7)]
+
+
+def test_first_episode_has_no_previous_review(client):
+    show = make_show()
+    first = make_review(show=show, episode=make_episode(show, number=1))
+    make_review(show=show, episode=make_episode(show, number=2))
+    response = client.get(first.get_absolute_url())
+    assert response.context["previous_review"] is None
+    assert response.context["next_review"].episode.number == 2
 
 
 def test_draft_is_404_for_the_public(client):

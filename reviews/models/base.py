@@ -86,6 +86,22 @@ class ReviewedQuerySet(models.QuerySet):
             mean_score=models.Avg("reviews__score", filter=published),
         )
 
+    def with_score_bands(self):
+        """How many published scores are high (8+), mid (6 to 7.5) and low:
+        the bands of the score colours."""
+        published = published_condition("reviews__")
+        bands = {
+            "high_scores": Q(reviews__score__gte=8),
+            "mid_scores": Q(reviews__score__gte=6, reviews__score__lt=8),
+            "low_scores": Q(reviews__score__lt=6),
+        }
+        return self.annotate(
+            **{
+                name: models.Count("reviews", filter=published & band)
+                for name, band in bands.items()
+            }
+        )
+
 
 def reading_minutes(*html_fragments):
     words = sum(len(strip_tags(html).split()) for html in html_fragments)

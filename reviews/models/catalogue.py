@@ -76,6 +76,9 @@ class Studio(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("reviews:studio-detail", kwargs={"slug": self.slug})
+
 
 class Genre(models.Model):
     name = models.CharField(max_length=50, unique=True)
@@ -86,6 +89,9 @@ class Genre(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("reviews:genre-detail", kwargs={"slug": self.slug})
 
 
 class Show(CoverImage):
@@ -154,6 +160,14 @@ class Show(CoverImage):
 
     def get_absolute_url(self):
         return reverse("reviews:show-detail", kwargs={"slug": self.slug})
+
+    def get_season_url(self):
+        if self.season and self.year:
+            return reverse(
+                "reviews:season-detail",
+                kwargs={"year": self.year, "season": self.season},
+            )
+        return ""
 
     @property
     def season_label(self):
@@ -228,3 +242,7 @@ class Episode(models.Model):
             "reviews:episode-detail",
             kwargs={"show_slug": self.show.slug, "number": self.number},
         )
+
+    @property
+    def label(self):
+        return f"Episode {self.number}"

@@ -284,6 +284,17 @@ class Review(CoverImage):
         return not days or timezone.now() - self.published_at < timedelta(days=days)
 
     @property
+    def spoils_until(self):
+        """The last episode whose events this review reveals: the writer's
+        "spoils up to", else the episode reviewed, else the episodes watched;
+        None when unknown (its spoilers then never open by themselves)."""
+        if self.spoils_up_to:
+            return self.spoils_up_to
+        if self.episode_id:
+            return self.episode.number
+        return self.episodes_watched
+
+    @property
     def aspect_scores(self):
         """(label, score) for each aspect score the writer gave."""
         aspects = ["story_score", "visuals_score", "sound_score", "characters_score"]

@@ -1,7 +1,11 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .. import seo
 from ..images import has_renditions, srcset
 from ..models import Comment, Review
 
@@ -96,3 +100,55 @@ def picture(image, alt="", sizes="100vw", eager=False):
         height,
         lazy,
     )
+
+
+# What search engines and link previews read (reviews.seo).
+
+JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """A schema.org JSON-LD block; escaped like json_script, so no text can
+    close the script element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_LD_ESCAPES)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's address without its query string, except the page number."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_image_url(context, image=None):
+    return seo.image_url(context["request"], image)
+
+
+@register.simple_tag(takes_context=True)
+def review_json_ld(context, review):
+    return json_ld(seo.review(context["request"], review))
+
+
+@register.simple_tag(takes_context=True)
+def show_json_ld(context, show):
+    return json_ld(seo.tv_series(context["request"], show))
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, *parents, current):
+    """The breadcrumb trail: ``parents`` are name, url pairs, shown as links;
+    ``current`` is this page's name, in the JSON-LD BreadcrumbList only."""
+    request = context["request"]
+    pairs = list(zip(parents[::2], parents[1::2], strict=True))
+    data = seo.breadcrumbs(request, [*pairs, (current, request.path)])
+    return {"parents": pairs, "data": data}
