@@ -7,3 +7,6 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         # Connects the receivers that keep the search index in sync.
         from . import search  # noqa: F401
+        from .pagecache import connect_receivers
+
+        connect_receivers()

@@ -257,7 +257,8 @@ def refuse_line_breaks(value):
 
 class CommentForm(forms.ModelForm):
     """A reader's comment. ``token`` is signed when the form is shown: it dates the
-    form (too fast is a robot, too old has expired) and identifies the submission.
+    form (too fast is a robot, too old has expired) and, with the e-mail and text,
+    identifies the submission.
     ``homepage`` is a honeypot that people never see and robots fill in."""
 
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -369,10 +370,13 @@ class CommentForm(forms.ModelForm):
         comment = super().save(commit=False)
         comment.review = self.review
         comment.parent = self.cleaned_data.get("reply_to")
-        # One comment per form shown: the same form sent again is that comment.
-        comment.fingerprint = hashlib.sha256(
-            self.cleaned_data["token"].encode()
-        ).hexdigest()
+        # The same form sent again by the same person (a double click, a
+        # reload) is that comment. Not the token alone: a page served from the
+        # cache gives every reader the same token.
+        submission = "\0".join(
+            [self.cleaned_data["token"], comment.email, comment.text]
+        )
+        comment.fingerprint = hashlib.sha256(submission.encode()).hexdigest()
         if commit:
             comment.save()
         return comment

@@ -91,6 +91,10 @@ def seconds_to_wait(address, fingerprint):
     key = f"comments:rate:{_keyed_hash(address, 'rate')[:32]}"
     burst = settings.COMMENTS_RATE_SECONDS
     first = cache.add(f"{key}:last", fingerprint, burst)
+    if first is None:
+        # The cache cannot answer (django-redis logs why): no limit can be
+        # kept, and moderation still holds the comment if it needs holding.
+        return 0
     if not first and cache.get(f"{key}:last") != fingerprint:
         return burst
     cache.add(f"{key}:hour", 0, 3600)
@@ -99,7 +103,7 @@ def seconds_to_wait(address, fingerprint):
     except ValueError:  # Expired between add() and incr().
         sent = 1
         cache.set(f"{key}:hour", sent, 3600)
-    if sent > settings.COMMENTS_RATE_PER_HOUR:
+    if (sent or 0) > settings.COMMENTS_RATE_PER_HOUR:
         return 3600
     return 0
 

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304s, for cached pages too; then the page cache, which needs
+    # no session (reviews.pagecache).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "reviews.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,13 +109,49 @@ DATABASES = {
     )
 }
 
+# PostgreSQL: no query may run longer than this (milliseconds; 0 for no limit).
+STATEMENT_TIMEOUT = int(os.environ.get("DJANGO_STATEMENT_TIMEOUT", "5000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT}"
+    )
+
 if os.environ.get("REDIS_URL"):
+    # Shared by every app server: the page cache, rate limits and sessions.
+    # A Redis that is down or hung costs at most the socket timeouts: errors
+    # are logged and treated as cache misses (django-redis IGNORE_EXCEPTIONS).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "TIMEOUT": 3600,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": float(
+                    os.environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", "0.1")
+                ),
+                "SOCKET_TIMEOUT": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.1")),
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions read from Redis and written through to the database, so a
+    # Redis restart logs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Full pages for anonymous readers, in the cache above (reviews.pagecache);
+# invalidated on every write, so this only bounds how long unused pages stay.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # A failing cache is logged once per failed call, then ignored.
+        "django_redis": {"handlers": ["console"], "level": "WARNING"},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -145,8 +185,6 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-# A refused comment keeps its text even when its CSRF token is what failed.
-CSRF_FAILURE_VIEW = "reviews.views.csrf_failure"
 
 if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

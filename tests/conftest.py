@@ -26,6 +26,8 @@ def test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.SECURE_SSL_REDIRECT = False
+    # Views are tested as they render; tests/test_pagecache.py turns it on.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

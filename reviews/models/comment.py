@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from ..pagecache import content_changed
 from .review import Review
 
 # Only http(s) addresses become links; anything else stays text.
@@ -90,9 +91,12 @@ class CommentQuerySet(models.QuerySet):
         One UPDATE statement: two moderators acting on the same comment at once
         leave it in one final state, with the moderator who set it.
         """
-        return self.exclude(status=status).update(
+        changed = self.exclude(status=status).update(
             status=status, moderated_by=user, moderated_at=timezone.now()
         )
+        if changed:
+            content_changed()
+        return changed
 
 
 class Comment(models.Model):

@@ -1,0 +1,162 @@
+"""
+The full-page cache: anonymous readers' pages come from the shared cache (Redis
+in production), and any write makes every page fresh at once, on every server.
+
+Invalidation is a content version in the cache. Every cached page's key holds
+the version it was rendered at; a write sets a new version (content_changed(),
+called by the signal receivers below and by bulk updates), so older pages are
+never found again and expire by themselves. A scheduled review needs no write:
+the version also remembers when the next scheduled review goes out, and the
+first request after that time moves to a new version.
+
+What is never stored nor served from here: requests with a session or messages
+cookie (staff, a commenter with a pending comment, a message to show), anything
+but GET and HEAD, the admin and previews, and any response that sets a cookie
+(a CSRF token, a session) or says it is private or not to be stored.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import (
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pages:version"
+NEXT_PUBLICATION_KEY = "pages:next-publication"
+NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/")
+
+
+def content_changed(**kwargs):
+    """Something readers see has changed: every page is fresh from now on.
+    After the transaction commits, so no page is cached from before it."""
+    transaction.on_commit(new_version)
+
+
+def new_version():
+    """A new content version (nanoseconds since the epoch, so it also dates the
+    change), and the time of the next scheduled publication."""
+    from .models import Review
+
+    version = time.time_ns()
+    next_publication = (
+        Review.objects.filter(
+            status=Review.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    cache.set_many(
+        {
+            VERSION_KEY: version,
+            NEXT_PUBLICATION_KEY: next_publication and next_publication.timestamp(),
+        },
+        timeout=None,
+    )
+    return version
+
+
+def current_version():
+    values = cache.get_many([VERSION_KEY, NEXT_PUBLICATION_KEY])
+    version, next_publication = (
+        values.get(VERSION_KEY),
+        values.get(NEXT_PUBLICATION_KEY),
+    )
+    if version is None or (next_publication and next_publication <= time.time()):
+        return new_version()
+    return version
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous readers' pages (see the module's docstring).
+    Put it after ConditionalGetMiddleware, so cached pages answer 304 too, and
+    before the session middleware, which it does not need."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.may_use_cache(request):
+            response = self.get_response(request)
+            if self.is_personal(request):
+                patch_cache_control(response, private=True)
+            return response
+        version = current_version()
+        key = f"pages:{version}:{request.get_host()}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self.may_store(request, response):
+            patch_vary_headers(response, ["Cookie"])
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            response["Last-Modified"] = http_date(version / 1e9)
+            set_response_etag(response)
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def is_personal(request):
+        return any(
+            name in request.COOKIES
+            for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+        )
+
+    def may_use_cache(self, request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(NEVER_CACHED_PATHS)
+            and not self.is_personal(request)
+        )
+
+    @staticmethod
+    def may_store(request, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not any(
+                word in cache_control for word in ("private", "no-store", "no-cache")
+            )
+        )
+
+
+def connect_receivers():
+    """Every write to what readers see makes a new version. Comments count
+    once approved (or when an approved one changes or goes); a new comment
+    awaiting moderation changes no page but its writer's, which is never cached."""
+    from django.apps import apps
+
+    from .models import Comment, Revision
+
+    for model in apps.get_app_config("reviews").get_models():
+        if model in (Comment, Revision):
+            continue
+        post_save.connect(content_changed, sender=model, weak=False)
+        post_delete.connect(content_changed, sender=model, weak=False)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(content_changed, sender=field.remote_field.through)
+    post_save.connect(comment_saved, sender=Comment, weak=False)
+    post_delete.connect(content_changed, sender=Comment, weak=False)
+
+
+def comment_saved(instance, created, **kwargs):
+    if not created or instance.status == instance.Status.APPROVED:
+        content_changed()

@@ -1,0 +1,106 @@
+"""A cache that is down or hung never fails a page: it renders from the
+database within the socket timeouts, and the failure is logged."""
+
+import logging
+import socket
+import time
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_review
+
+pytestmark = pytest.mark.django_db
+
+TIMEOUT = 0.1
+
+
+def redis_cache(port):
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": TIMEOUT,
+                "SOCKET_TIMEOUT": TIMEOUT,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+
+
+@pytest.fixture
+def closed_port():
+    """A port nothing listens on: Redis is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def hung_port():
+    """A port that accepts connections and never answers: Redis is hung."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+@pytest.fixture
+def failing_cache(settings, request):
+    def use(port):
+        settings.CACHES = redis_cache(port)
+        settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        settings.PAGE_CACHE_SECONDS = 600
+
+    return use
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Overrides the suite's: clearing a failing cache is what is tested here."""
+    yield
+
+
+@pytest.mark.parametrize("state", ["down", "hung"])
+def test_pages_render_when_the_cache_fails(
+    client, failing_cache, closed_port, hung_port, caplog, state
+):
+    failing_cache(closed_port if state == "down" else hung_port)
+    review = make_review(title="Still readable")
+    for url in [reverse("reviews:home"), review.get_absolute_url()]:
+        started = time.monotonic()
+        with caplog.at_level(logging.ERROR, logger="django_redis"):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Still readable" in response.content.decode()
+        # A handful of cache calls, each cut short by the socket timeouts.
+        assert time.monotonic() - started < 20 * TIMEOUT + 1
+    assert any("django_redis" in record.name for record in caplog.records)
+
+
+def test_comment_still_posts_when_the_cache_is_down(client, failing_cache, closed_port):
+    from tests.test_comments import post
+
+    failing_cache(closed_port)
+    review = make_review()
+    response = post(client, review, text="Posted while Redis was down")
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Posted while Redis was down" in page.content.decode()
+
+
+def test_staff_can_log_in_when_the_cache_is_down(client, failing_cache, closed_port):
+    from tests.factories import make_user
+
+    failing_cache(closed_port)
+    make_user("editor-down", password="a long password")
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor-down", "password": "a long password"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
