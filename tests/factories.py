@@ -1,11 +1,12 @@
 """Small factory functions for test data; times are relative to timezone.now()."""
 
+import importlib
 import io
 import itertools
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
@@ -194,5 +195,22 @@ class Catalogue:
                     recap="Rouge >!wins!<.",
                     body="## Thoughts\n\nGood.",
                     published_at=timezone.now() - timedelta(hours=index + 1),
+                )
+            )
+
+
+def restore_groups():
+    """The data migrations' groups, which a transactional test's flush removes.
+
+    (serialized_rollback would restore them, but is unreliable with live_server:
+    pytest-django issues #1062 and #1117.)
+    """
+    for migration in ("0002_groups", "0004_comment_permissions", "0006_guest_writers"):
+        module = importlib.import_module(f"reviews.migrations.{migration}")
+        for name, codenames in module.GROUPS.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="reviews", codename__in=codenames
                 )
             )

@@ -6,13 +6,13 @@ REQUIRE_BROWSER=1 (set by .ci/run) turns that skip into a failure. Every test fa
 on a console error, an uncaught exception or a failed request for our own assets.
 """
 
-import importlib
 import os
 import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+
+from tests.factories import restore_groups
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,20 +62,7 @@ def serve_media(settings):
 
 @pytest.fixture(autouse=True)
 def groups(transactional_db):
-    """The data migration's groups, which a transactional test's flush removes.
-
-    (serialized_rollback would restore them, but is unreliable with live_server:
-    pytest-django issues #1062 and #1117.)
-    """
-    for migration in ("0002_groups", "0004_comment_permissions", "0006_guest_writers"):
-        module = importlib.import_module(f"reviews.migrations.{migration}")
-        for name, codenames in module.GROUPS.items():
-            group, _ = Group.objects.get_or_create(name=name)
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="reviews", codename__in=codenames
-                )
-            )
+    restore_groups()
 
 
 class PageProblems(list):
