@@ -21,9 +21,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from .models import Author, Review, Show
+from .seo import SITE_NAME
 from .templatetags.reviews import score
 
-SITE_NAME = "Three Episode Rule"
 FEED_LENGTH = 20
 
 # A start tag as the sanitizer writes it (every value double-quoted), so that a
@@ -58,7 +58,29 @@ def absolute_html(fragment, base_url):
     return START_TAG.sub(lambda tag: URL_ATTRIBUTE.sub(attribute, tag[0]), fragment)
 
 
-class ContentRssFeed(Rss201rev2Feed):
+# Characters XML 1.0 cannot carry, however they got into a title or a body.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    return NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+class XmlSafeFeed:
+    """A feed generator that drops what XML cannot carry instead of failing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *map(xml_safe, args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
+
+class ContentRssFeed(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 with the full text of each review in <content:encoded>."""
 
     def rss_attributes(self):
@@ -72,7 +94,7 @@ class ContentRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class ContentAtomFeed(Atom1Feed):
+class ContentAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom 1.0 with the full text of each review in <content type="html">."""
 
     def add_item_elements(self, handler, item):
@@ -154,7 +176,7 @@ class LatestReviewsFeed(Feed):
 
     def item_updateddate(self, review):
         # A scheduled review is saved before it appears: never older than that.
-        return max(review.updated, review.published_at)
+        return review.last_modified
 
     def item_author_name(self, review):
         return review.author.name

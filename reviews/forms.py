@@ -76,6 +76,9 @@ class ReviewAdminForm(ReencodedImagesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         review = self.instance
+        for name in ("title", "summary", "recap", "body", "cover_alt"):
+            if name in self.fields:
+                self.fields[name].validators.append(refuse_control_characters)
         self.fields["seen_version"].initial = review.version
         if "status" in self.fields:
             self.fields["status"].choices = [

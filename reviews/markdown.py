@@ -22,6 +22,7 @@ raw id with a colon is dropped, so rendered text cannot clash with the page.
 """
 
 import functools
+import re
 
 import nh3
 from django.conf import settings
@@ -92,7 +93,28 @@ def render_markdown(text, id_prefix="", hide_spoilers=False):
     if not text:
         return ""
     env = {"docId": id_prefix.rstrip("-") or None, "hide_spoilers": hide_spoilers}
-    return sanitize(_parser(id_prefix).render(text, env))
+    html = sanitize(_parser(id_prefix).render(text, env))
+    return _hide_raw_spoilers(html) if hide_spoilers else html
+
+
+RAW_SPOILER = re.compile(r'<(details|label) class="spoiler"')
+
+
+def _hide_raw_spoilers(html):
+    """A spoiler the writer typed as raw HTML (our own markup, which the
+    sanitizer keeps) becomes the note too. The sanitizer's output is balanced,
+    so counting the element's own tags finds its end."""
+    while match := RAW_SPOILER.search(html):
+        tags = re.compile(rf"<(/?){match[1]}\b[^>]*>")
+        depth = 0
+        for tag in tags.finditer(html, match.start()):
+            depth += -1 if tag[1] else 1
+            if not depth:
+                html = html[: match.start()] + SPOILER_HIDDEN + html[tag.end() :]
+                break
+        else:
+            html = html[: match.start()]
+    return html
 
 
 def sanitize(html):

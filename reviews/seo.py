@@ -124,7 +124,7 @@ def review(request, review):
         data["description"] = review.summary
     if review.published_at:
         data["datePublished"] = review.published_at.isoformat()
-    data["dateModified"] = review.updated.isoformat()
+    data["dateModified"] = review.last_modified.isoformat()
     if review.score is not None:
         data["itemReviewed"] = item
         data["reviewRating"] = {

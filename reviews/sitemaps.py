@@ -49,7 +49,7 @@ class ReviewSitemap(Sitemap):
 
     def lastmod(self, review):
         # A scheduled review is saved before it appears: never older than that.
-        return max(review.updated, review.published_at)
+        return review.last_modified
 
 
 class ShowSitemap(Sitemap):

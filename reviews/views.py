@@ -98,8 +98,7 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         reviews = Review.objects.published()
         if self.request.user.is_staff:
             reviews |= Review.objects.editable_by(self.request.user)
-        # The show's studios and credits: for the review's JSON-LD.
-        return reviews.for_page().prefetch_related("show__studios", "show__credits")
+        return reviews.for_page()
 
     def get_context_data(self, comment_form=None, **kwargs):
         """``comment_form``: a refused comment's form, shown again with its text."""
@@ -134,7 +133,7 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
             episode_reviews = [r for r in found if r.episode]
             context["previous_review"] = min(
                 (r for r in episode_reviews if r.episode.number < number),
-                key=lambda r: -r.episode.number,
+                key=lambda r: -r.episode.number,  # the nearest before
                 default=None,
             )
             context["next_review"] = min(

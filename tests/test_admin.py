@@ -517,3 +517,11 @@ def test_season_review_with_an_episode_is_refused_by_the_form(writer_client):
     assert response.status_code == 200
     assert "covers the whole show" in str(form_errors(response))
     assert not Review.objects.exists()
+
+
+def test_admin_form_refuses_invisible_control_characters(writer_client):
+    """They break XML feeds; the writer is told, and the text stays."""
+    data = review_form_data(make_show(), title="Tab\x0bbed title")
+    response = writer_client.post(admin_url("review", "add"), data)
+    assert "invisible control characters" in str(form_errors(response)["title"])
+    assert not Review.objects.exists()

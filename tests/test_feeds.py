@@ -508,3 +508,13 @@ def test_footer_links_the_site_feeds(client, db):
     footer = content[content.index('<footer class="site-footer">') :]
     assert 'href="/feeds/reviews/rss/"' in footer
     assert 'href="/feeds/reviews/atom/"' in footer
+
+
+def test_control_characters_already_stored_do_not_break_the_feeds(client):
+    make_review(title="Vertical\x0btab", body="Form\x0cfeed in the body.")
+    for url in ["/feeds/reviews/rss/", "/feeds/reviews/atom/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo
+        assert "Verticaltab" in parsed.entries[0].title

@@ -368,3 +368,18 @@ def test_markdownx_posts_uploads_to_our_upload_view():
 def test_markdownx_renders_with_our_pipeline():
     function = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
     assert function is render_markdown
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<details class="spoiler"><summary>Spoiler</summary>Kamina dies</details>',
+        '<details class="spoiler">\n<summary>x</summary>\n\nKamina dies\n\n</details>',
+        'Text <label class="spoiler"><input type="checkbox">Kamina dies</label> more',
+    ],
+    ids=["details", "details-with-markdown-inside", "label"],
+)
+def test_spoiler_free_copy_hides_spoilers_written_as_raw_html(raw):
+    html = render_markdown(raw, hide_spoilers=True)
+    assert "Kamina" not in html
+    assert HIDDEN in html

@@ -248,3 +248,14 @@ def test_page_without_a_cover_shares_the_site_card(client):
     tags = head(client, review.get_absolute_url())
     assert tags.meta["og:image"] == "http://testserver/static/img/social-card.png"
     assert tags.meta["og:image:width"] == "1200"
+
+
+@pytest.mark.parametrize("page", ["²", "-1", "x", "99999999999999999999"])
+def test_odd_page_numbers_never_break_a_page(client, catalogue, page):
+    for url in ["/", "/shows/", "/reviews/"]:
+        assert client.get(f"{url}?page={page}").status_code in (200, 404)
+
+
+def test_unpaginated_page_has_no_page_number_in_its_canonical(client, catalogue):
+    tags = head(client, "/scores/?page=2")
+    assert tags.links["canonical"] == "http://testserver/scores/"

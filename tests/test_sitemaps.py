@@ -183,7 +183,9 @@ def test_sitemap_query_count_does_not_grow_with_data(client):
     assert counts == [10, 10]
 
 
-def test_robots_txt_allows_all_but_private_paths_and_points_to_the_sitemap(client):
+def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):
+    """Previews and search results are not disallowed: crawlers must fetch them
+    to see their noindex."""
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain"
@@ -191,8 +193,6 @@ def test_robots_txt_allows_all_but_private_paths_and_points_to_the_sitemap(clien
         "User-agent: *",
         "Allow: /",
         "Disallow: /admin/",
-        "Disallow: /reviews/preview/",
-        "Disallow: /search/",
         "",
         "Sitemap: http://testserver/sitemap.xml",
     ]

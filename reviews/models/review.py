@@ -42,8 +42,15 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_page(self):
         """What the review page shows: with_related(), the episode's show (the
-        breadcrumbs link the episode page) and the comment count."""
-        return self.with_related().with_comment_count().select_related("episode__show")
+        breadcrumbs link the episode page), the comment count, the show's
+        studios and credits."""
+        return (
+            self.with_related()
+            .with_comment_count()
+            .select_related("episode__show")
+            # Studios and staff: for the page's JSON-LD (reviews.seo).
+            .prefetch_related("show__studios", "show__credits")
+        )
 
     def with_comment_count(self):
         """Annotate each review with its number of approved comments."""
@@ -282,6 +289,14 @@ class Review(CoverImage):
             return False
         days = settings.COMMENTS_CLOSE_AFTER_DAYS
         return not days or timezone.now() - self.published_at < timedelta(days=days)
+
+    @property
+    def last_modified(self):
+        """When readers last saw it change: saved, or published after its last
+        save (a scheduled review)."""
+        if self.published_at:
+            return max(self.updated, self.published_at)
+        return self.updated
 
     @property
     def spoils_until(self):

@@ -120,13 +120,19 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's address without its query string, except the page number."""
+    """This page's address without its query string (filters, sorting), but
+    with its page number past the first page."""
     request = context["request"]
     url = request.build_absolute_uri(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
     return url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    return context["request"].build_absolute_uri(path)
 
 
 @register.simple_tag(takes_context=True)
