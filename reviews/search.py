@@ -334,7 +334,8 @@ def highlight(text, marked):
         start = space + 1 if space >= 0 else start
     end = min(len(text), max(start + SNIPPET_LENGTH, first_end))
     if end < len(text):
-        end = max(text.rfind(" ", first_end, end), first_end)
+        space = text.rfind(" ", first_end, end)
+        end = space if space > first_end else end
     parts = ["…" if start else ""]
     position = start
     for span_start, span_end in spans:

@@ -12,7 +12,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .models import Author, Episode, Review, Show, published_condition
+from .models import (
+    Author,
+    Episode,
+    Genre,
+    Review,
+    Show,
+    Studio,
+    published_condition,
+)
 
 
 def with_last_review(queryset, prefix="reviews__"):
@@ -98,6 +106,28 @@ class SeasonSitemap(Sitemap):
         return season["last_review"]
 
 
+class CollectionSitemap(Sitemap):
+    """Studios or genres with a reviewed show."""
+
+    model = None
+
+    def items(self):
+        return with_last_review(
+            self.model.objects.all(), prefix="shows__reviews__"
+        ).order_by("name")
+
+    def lastmod(self, collection):
+        return collection.last_review
+
+
+class StudioSitemap(CollectionSitemap):
+    model = Studio
+
+
+class GenreSitemap(CollectionSitemap):
+    model = Genre
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "reviews": ReviewSitemap,
@@ -105,6 +135,8 @@ SITEMAPS = {
     "episodes": EpisodeSitemap,
     "authors": AuthorSitemap,
     "seasons": SeasonSitemap,
+    "studios": StudioSitemap,
+    "genres": GenreSitemap,
 }
 
 
