@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
-ROOT_URLCONF = "reviewsite.urls"
+ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "reviewsite.urls")
 
 TEMPLATES = [
     {
@@ -141,7 +141,13 @@ if os.environ.get("REDIS_URL"):
 
 # Full pages for anonymous readers, in the cache above (reviews.pagecache);
 # invalidated on every write, so this only bounds how long unused pages stay.
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "3600"))
+# Off by default without Redis: workers' local caches would not see each
+# other's writes.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get(
+        "DJANGO_PAGE_CACHE_SECONDS", "3600" if os.environ.get("REDIS_URL") else "0"
+    )
+)
 
 LOGGING = {
     "version": 1,
