@@ -1,6 +1,6 @@
 # The two commands: `make run` (set up and serve the site) and `make test`.
 .DEFAULT_GOAL := run
-.PHONY: run test lint format check setup clean
+.PHONY: run test lint format check setup clean bench
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -54,6 +54,11 @@ check: setup
 
 test: setup lint check
 	$(BIN)/pytest
+
+# Requests per second per page under gunicorn, beside a trivial view; fills its
+# own database (bench.sqlite3, or DATABASE_URL). Knobs: see bench/run.py.
+bench: setup
+	$(PYTHON) -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

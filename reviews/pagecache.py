@@ -105,6 +105,8 @@ class PageCacheMiddleware:
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             response["Last-Modified"] = http_date(version / 1e9)
             set_response_etag(response)
+            # One chunk: a feed is written in a thousand, each sent on its own.
+            response.content = response.content
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

@@ -1,0 +1,426 @@
+"""
+`make bench`: requests per second and latency of the main pages under gunicorn,
+beside a trivial view of the same project, without and with the page cache.
+
+Fills a database of its own (manage.py bench_data: 300 shows, 20,000 reviews,
+200,000 comments; re-used when already there), collects the static files into a
+temporary directory, serves the site with gunicorn (2 sync workers on 127.0.0.1,
+debug off) and loads each page for a fixed time; then compares the review list on
+a 1,000- and a 100,000-review database. Prints a table and the goals, and writes
+bench/results-<vendor>.json. Never part of the test suite.
+
+Environment:
+    BENCH_SECONDS      seconds of load per page and mode (default 5)
+    BENCH_CONNECTIONS  concurrent connections (default 4)
+    BENCH_REVIEWS      reviews in the main data set (default 20000; 10 comments each)
+    BENCH_SCALE        0 skips the 1,000 / 100,000 reviews comparison (default 1)
+    DATABASE_URL       the main database (default: sqlite:///bench.sqlite3 at the
+                       repository's root); PostgreSQL databases are created when
+                       missing, with <name>_1k and <name>_100k beside them
+                       (bench-1k.sqlite3, bench-100k.sqlite3 for SQLite). Give the
+                       benchmark databases of its own.
+    REDIS_URL          the cache, shared by the workers (default: local memory,
+                       one per worker)
+"""
+
+import gzip
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+REVIEWS = int(os.environ.get("BENCH_REVIEWS", "20000"))
+SCALE = os.environ.get("BENCH_SCALE", "1") != "0"
+TRIVIAL = "/bench/trivial/"
+DEEP_PAGE = 50
+CACHE_SECONDS = 600
+
+
+def application():
+    """What gunicorn serves ("bench.run:application()"): the project's WSGI
+    application, with the static files collected for this run."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+    from reviewsite.wsgi import application
+
+    return application
+
+
+# The databases
+
+
+def sibling(url, size):
+    """The URL of the database beside ``url`` for the data set of this size."""
+    if url.startswith("sqlite"):
+        stem, suffix = os.path.splitext(url)
+        return f"{stem}-{size}{suffix}"
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{size}"))
+
+
+def create_database(url):
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        found = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if not connection.execute(found, [name]).fetchone():
+            connection.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+            )
+
+
+def prepare(url, reviews):
+    """Migrate and fill one database; returns the seconds bench_data took."""
+    create_database(url)
+    env = {**os.environ, "DATABASE_URL": url}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*manage, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    started = time.monotonic()
+    sizes = [f"--reviews={reviews}", f"--comments={10 * reviews}"]
+    subprocess.run([*manage, "bench_data", *sizes], cwd=ROOT, env=env, check=True)
+    return round(time.monotonic() - started, 1)
+
+
+# The server and the load
+
+
+@contextmanager
+def serve(url, cache_seconds):
+    """gunicorn on a free port of 127.0.0.1, always stopped on the way out."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": url}
+    env["DJANGO_PAGE_CACHE_SECONDS"] = str(cache_seconds)
+    # gunicorn.conf.py (production's) applies, but for its worker recycling: every
+    # 2,000 requests is every second or two here, and empties the local cache.
+    command = [sys.executable, "-m", "gunicorn", "bench.run:application()"]
+    command += ["--workers=2", f"--bind=127.0.0.1:{port}", "--max-requests=0"]
+    with tempfile.TemporaryFile("w+") as log:
+        # Its own session: Ctrl-C reaches this process, which stops the server.
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while fetch(port, TRIVIAL, quiet=True) is None:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise SystemExit(f"{log.read()[-3000:]}\ngunicorn did not start.")
+                time.sleep(0.2)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def fetch(port, path, quiet=False):
+    """One request on a new connection: the response, read; None if refused."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response
+    except OSError:
+        if quiet:
+            return None
+        raise
+    finally:
+        connection.close()
+
+
+def client_signals():
+    """Client processes leave Ctrl-C to the main one, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def client(port, path, seconds):
+    """One client process: requests on one connection (reopened whenever the
+    server closes it, as gunicorn's sync workers do) for ``seconds``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies, errors = [], 0
+    end = time.perf_counter() + seconds
+    while (start := time.perf_counter()) < end:
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            errors += response.status != 200
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            errors += 1
+        latencies.append(time.perf_counter() - start)
+    connection.close()
+    return latencies, errors
+
+
+def load(pool, port, path):
+    """req/s, p50 and p99 (ms) and errors under CONNECTIONS concurrent clients."""
+    if wrk := shutil.which("wrk"):
+        return load_wrk(wrk, port, path)
+    results = pool.starmap(client, [(port, path, SECONDS)] * CONNECTIONS)
+    latencies = sorted(latency for result in results for latency in result[0])
+    count = len(latencies)
+    return {
+        "rps": round(count / SECONDS, 1),
+        "p50_ms": round(1000 * latencies[count // 2], 2),
+        "p99_ms": round(1000 * latencies[min(count - 1, count * 99 // 100)], 2),
+        "errors": sum(result[1] for result in results),
+    }
+
+
+def load_wrk(wrk, port, path):
+    command = [wrk, f"-t{min(2, CONNECTIONS)}", f"-c{CONNECTIONS}", f"-d{SECONDS}s"]
+    command += ["--latency", f"http://127.0.0.1:{port}{path}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output):
+    units = {"us": 0.001, "ms": 1, "s": 1000}
+    latency = {
+        percent: round(float(value) * units[unit], 2)
+        for percent, value, unit in re.findall(
+            r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE
+        )
+    }
+    errors = re.findall(
+        r"(?:Non-2xx or 3xx responses:|connect|read|write|timeout) (\d+)", output
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": latency["50"],
+        "p99_ms": latency["99"],
+        "errors": sum(map(int, errors)),
+    }
+
+
+# What is measured
+
+
+def pages():
+    """The pages to measure: a review with about 50 comments, its show and writer."""
+    from django.db.models import F
+    from django.db.models.functions import Abs
+    from django.urls import reverse
+
+    from reviews.models import Review
+
+    review = (
+        Review.objects.published()
+        .filter(kind=Review.Kind.EPISODE)
+        .with_comment_count()
+        .select_related("show", "author")
+        .order_by(Abs(F("comment_count") - 50), "-published_at")
+        .first()
+    )
+    word = max(review.show.title.split(), key=len).lower()
+    return {
+        "home": reverse("reviews:home"),
+        "review list": reverse("reviews:review-list"),
+        "review": review.get_absolute_url(),
+        "show": review.show.get_absolute_url(),
+        "author": review.author.get_absolute_url(),
+        "search": f"{reverse('reviews:search')}?q={word}",
+        "feed": reverse("reviews:feed-rss"),
+        "trivial": TRIVIAL,
+    }
+
+
+def page_facts(path):
+    """Queries per request (uncached, after a first request), bytes and gzip bytes."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    Client(HTTP_HOST="127.0.0.1").get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client(HTTP_HOST="127.0.0.1").get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}.")
+    body = response.content
+    return {
+        "queries": len(queries),
+        "bytes": len(body),
+        "gzip": len(gzip.compress(body)),
+    }
+
+
+def measure(pool, url, paths, cache_seconds):
+    rows = []
+    with serve(url, cache_seconds) as port:
+        for name, path in paths.items():
+            # A few requests first, so that every worker has the page cached.
+            for _ in range(2 * CONNECTIONS):
+                response = fetch(port, path)
+            cache = response.getheader("X-Page-Cache", "-")
+            rows.append({"page": name, "path": path, **load(pool, port, path)})
+            rows[-1]["cache"] = cache
+            print(f"  {name:<12} {rows[-1]['rps']:>8.1f} req/s", file=sys.stderr)
+    return rows
+
+
+def assess(rows, scale):
+    """Each page's ratio to the trivial view (in the same mode), and the goals."""
+    trivial = {row["mode"]: row["rps"] for row in rows if row["page"] == "trivial"}
+    for row in rows:
+        row["ratio"] = round(row["rps"] / trivial[row["mode"]], 2)
+    review = next(r for r in rows if r["page"] == "review" and r["mode"] == "uncached")
+    cached = [r for r in rows if r["mode"] == "cached" and r["page"] != "trivial"]
+    slowest = min(cached, key=lambda row: row["ratio"])
+    goals = [
+        ("review page uncached, × trivial", review["ratio"], 0.15),
+        (f"slowest cached page ({slowest['page']}), × trivial", slowest["ratio"], 0.8),
+    ]
+    speed = {(row["page"], row["reviews"]): row["rps"] for row in scale}
+    for page in dict.fromkeys(row["page"] for row in scale):
+        ratio = speed[page, "100k"] / speed[page, "1k"]
+        goals.append((f"{page} at 100k reviews, × at 1k", ratio, 0.8))
+    return [
+        {
+            "goal": name,
+            "value": round(value, 2),
+            "target": target,
+            "pass": value >= target,
+        }
+        for name, value, target in goals
+    ]
+
+
+COLUMNS = {"page": "<14", "mode": "<9", "rps": ">9.1f", "p50_ms": ">8.2f"}
+COLUMNS |= {"p99_ms": ">8.2f", "ratio": ">9.2f", "queries": ">8", "bytes": ">8"}
+COLUMNS |= {"gzip": ">7", "cache": ">6", "errors": ">7"}
+TITLES = {"rps": "req/s", "p50_ms": "p50 ms", "p99_ms": "p99 ms", "ratio": "×trivial"}
+
+
+def table(rows, columns):
+    """Rows as text, each column formatted by its spec in ``columns``."""
+    width = {key: spec[0] + re.search(r"\d+", spec)[0] for key, spec in columns.items()}
+    header = "".join(format(TITLES.get(key, key), width[key]) for key in columns)
+    print(f"\n{header}\n{'-' * len(header)}")
+    for row in rows:
+        print("".join(format(row[key], spec) for key, spec in columns.items()))
+
+
+def report(results):
+    table(results["pages"], COLUMNS)
+    if results["scale"]:
+        keys = ["page", "reviews", "rps", "p50_ms", "p99_ms", "errors"]
+        table(results["scale"], {key: COLUMNS.get(key, "<9") for key in keys})
+    paths = {row["page"]: row["path"] for row in results["pages"]}
+    print(
+        f"\n{results['vendor']} ({results['database']}), gunicorn with 2 sync workers, "
+        f"page cache in {results['cache']}; load from {results['client']}, "
+        f"{results['connections']} connections, {results['seconds']:g} s a page; "
+        f"client and server share this machine's {results['cpus']} CPUs. "
+        f"Review: {paths['review']}, search: {paths['search']}. "
+        f"bench_data took {results['data_seconds']} s.\nGoals (reported, not asserted):"
+    )
+    for item in results["goals"]:
+        verdict = "PASS" if item["pass"] else "MISS"
+        print(f"  {verdict}  {item['goal']}: {item['value']} (goal ≥ {item['target']})")
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda *args: sys.exit(143))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'bench.sqlite3'}"
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="reviewsite.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_ROOT_URLCONF="bench.urls",
+        DJANGO_PAGE_CACHE_SECONDS="0",
+    )
+    sets = [("1k", sibling(url, "1k"), 1000), ("100k", sibling(url, "100k"), 100_000)]
+    sets = [("main", url, REVIEWS), *(sets if SCALE else [])]
+    data_seconds = {name: prepare(db, reviews) for name, db, reviews in sets}
+
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="bench-static-")
+    os.environ["BENCH_STATIC_ROOT"] = settings.STATIC_ROOT
+    pool = multiprocessing.Pool(CONNECTIONS, client_signals)
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        paths = pages()
+        facts = {name: page_facts(path) for name, path in paths.items()}
+        rows = []
+        for mode, seconds in [("uncached", 0), ("cached", CACHE_SECONDS)]:
+            print(f"Measuring {mode} pages...", file=sys.stderr)
+            for row in measure(pool, url, paths, seconds):
+                rows.append({**row, "mode": mode, **facts[row["page"]]})
+        lists = {"review list": paths["review list"]}
+        lists[f"list p{DEEP_PAGE}"] = f"{paths['review list']}?page={DEEP_PAGE}"
+        scale = []
+        for name, db, _ in sets[1:]:
+            print(f"Measuring the review list at {name} reviews...", file=sys.stderr)
+            for row in measure(pool, db, lists, 0):
+                scale.append({**row, "reviews": name})
+    finally:
+        pool.terminate()
+        shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
+
+    redis = os.environ.get("REDIS_URL")
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "vendor": connection.vendor,
+        "database": urlsplit(url).path.rsplit("/", 1)[-1],
+        "cache": "Redis (REDIS_URL)" if redis else "local memory, one per worker",
+        "client": "wrk" if shutil.which("wrk") else "Python processes",
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "cpus": os.cpu_count(),
+        "data_seconds": data_seconds,
+        "pages": rows,
+        "scale": scale,
+        "goals": assess(rows, scale),
+    }
+    report(results)
+    output = ROOT / "bench" / f"results-{connection.vendor}.json"
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nWritten to {output.relative_to(ROOT)}.")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("Interrupted.")
