@@ -141,7 +141,7 @@ class EpisodePoint:
 
     @property
     def mean(self):
-        return sum(self.scores) / len(self.scores)
+        return statistics.mean(self.scores)
 
 
 @dataclass
@@ -177,11 +177,11 @@ class EpisodeScoreChart:
                 return frame.left + frame.plot_width / 2
             return round(frame.left + inset + (number - first) / span * width, 1)
 
-        points = []
-        for number in numbers:
-            point = EpisodePoint(number, scores[number], x(number), 0)
-            point.y = frame.y(point.mean)
-            points.append(point)
+        means = {number: statistics.mean(scores[number]) for number in numbers}
+        points = [
+            EpisodePoint(number, scores[number], x(number), frame.y(means[number]))
+            for number in numbers
+        ]
         return cls(points, frame)
 
     @property

@@ -131,9 +131,10 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         context = {"more_reviews": found[:4]}
         if number is not None:
             episode_reviews = [r for r in found if r.episode]
-            context["previous_review"] = min(
+            # max() and min() keep the first of equals: the newest review.
+            context["previous_review"] = max(
                 (r for r in episode_reviews if r.episode.number < number),
-                key=lambda r: -r.episode.number,  # the nearest before
+                key=lambda r: r.episode.number,
                 default=None,
             )
             context["next_review"] = min(
@@ -390,7 +391,7 @@ class SeasonView(CollectionView):
         if season not in Show.Season.values:
             raise Http404("There is no such season.")
         label = f"{Show.Season(season).label} {year}"
-        return {"kind": "Season", "name": label, "title": f"{label} anime"}
+        return {"kind": "Season", "title": f"{label} anime"}
 
     def show_filter(self):
         return {"year": self.kwargs["year"], "season": self.kwargs["season"]}
@@ -405,8 +406,7 @@ class SeasonView(CollectionView):
 class StudioView(CollectionView):
     def get_collection(self):
         self.studio = get_object_or_404(Studio, slug=self.kwargs["slug"])
-        name = self.studio.name
-        return {"kind": "Studio", "name": name, "title": f"Anime by {name}"}
+        return {"kind": "Studio", "title": f"Anime by {self.studio.name}"}
 
     def show_filter(self):
         return {"studios": self.studio}
@@ -415,8 +415,7 @@ class StudioView(CollectionView):
 class GenreView(CollectionView):
     def get_collection(self):
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        name = self.genre.name
-        return {"kind": "Genre", "name": name, "title": f"{name} anime"}
+        return {"kind": "Genre", "title": f"{self.genre.name} anime"}
 
     def show_filter(self):
         return {"genres": self.genre}
