@@ -1,9 +1,24 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
 from reviews.models import Author
 from tests.factories import Catalogue, make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """On SQLite, a test database in a file, not in memory: the browser tests'
+    live server then has its own connection, instead of sharing the test's,
+    which broke when a request (a markdownx preview) ran while the test itself
+    read the database."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)
