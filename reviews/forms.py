@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .images import STORAGE_ERROR, delete_files, reencode_image, store_image
 from .models import SCORE_CHOICES, Author, Comment, Genre, Review, Show
+from .pagecache import remember
 
 # C0/C1 controls other than tab and line breaks, and the bidirectional overrides
 # and isolates that make text display in another order than it is written.
@@ -138,8 +139,9 @@ class ImageUploadForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     """The review list's filters. Option lists come from one small query each
-    (shows, which also give the seasons; authors; genres), so choosing a filter
-    costs no lookup: filters are matched by slug in the review query itself."""
+    (shows, which also give the seasons; authors; genres), kept in the fragment
+    cache; choosing a filter costs no lookup: filters are matched by slug in the
+    review query itself."""
 
     SORTS = {
         "newest": ["-published_at", "-pk"],
@@ -195,24 +197,30 @@ class ReviewFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, choices in remember("review-filter-choices", self.options).items():
+            self.fields[name].choices = choices
+
+    @staticmethod
+    def options():
+        """The option lists that come from the catalogue, by field name."""
         shows = list(Show.objects.values_list("slug", "title", "year", "season"))
-        self.fields["show"].choices = [("", "All shows")] + [
-            (slug, title) for slug, title, _, _ in shows
-        ]
-        self.fields["author"].choices = [("", "All authors")] + list(
-            Author.objects.values_list("slug", "name")
-        )
-        self.fields["genre"].choices = [("", "All genres")] + list(
-            Genre.objects.values_list("slug", "name")
-        )
         seasons = sorted(
             {(year, season) for _, _, year, season in shows if year and season},
             key=lambda pair: (-pair[0], list(Show.Season.values).index(pair[1])),
         )
-        self.fields["season"].choices = [("", "All seasons")] + [
-            (f"{year}-{season}", f"{Show.Season(season).label} {year}")
-            for year, season in seasons
-        ]
+        return {
+            "show": [("", "All shows")]
+            + [(slug, title) for slug, title, _, _ in shows],
+            "author": [("", "All authors")]
+            + list(Author.objects.values_list("slug", "name")),
+            "genre": [("", "All genres")]
+            + list(Genre.objects.values_list("slug", "name")),
+            "season": [("", "All seasons")]
+            + [
+                (f"{year}-{season}", f"{Show.Season(season).label} {year}")
+                for year, season in seasons
+            ],
+        }
 
     def filter(self, reviews):
         """The reviews matching the valid filters; invalid ones are ignored."""

@@ -20,7 +20,7 @@ import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
@@ -162,3 +163,30 @@ def connect_receivers():
 def comment_saved(instance, created, **kwargs):
     if not created or instance.status == instance.Status.APPROVED:
         content_changed()
+
+
+def remember(name, compute):
+    """compute()'s value at the current content version, kept in the fragment
+    cache: for what changes only when content does (a list's count, an author's
+    score distribution). ``name`` must say everything the value depends on."""
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return compute()
+    fragments = caches["fragments"]
+    key = f"{name}:{current_version()}"
+    value = fragments.get(key)
+    if value is None:
+        value = compute()
+        fragments.set(key, value, settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
+def fragment_cache(request):
+    """Context processor for the templates' fragment caching, off (nothing is
+    stored) when FRAGMENT_CACHE_SECONDS is 0:
+    {% cache fragment_seconds "name" vary... content_version using="fragments" %}"""
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return {"content_version": 0, "fragment_seconds": 0}
+    return {
+        "content_version": SimpleLazyObject(current_version),
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
+    }

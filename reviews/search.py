@@ -141,6 +141,12 @@ class SQLiteEngine:
     def key(self, table):
         return "rowid"
 
+    def restricting_key(self, table):
+        """The key in a condition that must only filter the matches: ``+rowid``,
+        because FTS5 given ``rowid IN (...)`` runs the MATCH once per listed row
+        (13 s instead of 30 ms for a common word in 20,000 reviews)."""
+        return "+rowid"
+
     def match(self, terms):
         return " ".join(f'"{term}"' for term in terms)
 
@@ -191,6 +197,8 @@ class PostgreSQLEngine:
 
     def key(self, table):
         return self.KEYS[table]
+
+    restricting_key = key
 
     def query(self):
         return f"plainto_tsquery('{self.CONFIG}', %s)"
@@ -370,7 +378,7 @@ class ReviewResults:
         published, published_params = (
             Review.objects.published().order_by().values("pk").query.sql_with_params()
         )
-        key = self.engine.key(REVIEW_TABLE)
+        key = self.engine.restricting_key(REVIEW_TABLE)
         return f"{sql} AND {key} IN ({published})", [*params, *published_params]
 
     def count(self):

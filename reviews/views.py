@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
@@ -22,6 +23,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -33,6 +35,7 @@ from .forms import CommentForm, ImageUploadForm, ReviewFilterForm
 from .images import STORAGE_ERROR, store_image
 from .models import Author, Comment, Episode, Genre, Review, Show, Studio
 from .models.review import PREVIEW_SALT
+from .pagecache import remember
 
 SEASON_ORDER = Case(
     *[When(season=season, then=Value(rank)) for rank, season in enumerate(Show.Season)],
@@ -41,11 +44,31 @@ SEASON_ORDER = Case(
 )
 
 
+class RememberedCountPaginator(Paginator):
+    """A paginator whose count, the one part of a page that grows with the data,
+    is kept in the fragment cache under ``count_name`` until content changes."""
+
+    def __init__(self, *args, count_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self):
+        return remember(self.count_name, self.object_list.count)
+
+
 class PublishedReviewsMixin:
     """Published reviews, with what their cards show."""
 
     def get_reviews(self):
         return Review.objects.published().with_related().with_comment_count()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """For list views: the count is remembered per path and filter."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        name = f"count:{self.request.path}?{query.urlencode()}"
+        return RememberedCountPaginator(queryset, per_page, count_name=name, **kwargs)
 
 
 class HomeView(PublishedReviewsMixin, TemplateView):
@@ -103,9 +126,14 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
     def get_context_data(self, comment_form=None, **kwargs):
         """``comment_form``: a refused comment's form, shown again with its text."""
         review = self.object
-        context = self.get_show_reviews(review)
-        context["author_scores"] = ScoreDistribution.of(
-            Review.objects.published().filter(author=review.author_id)
+        # Lazy: not queried when the template finds its fragment in the cache.
+        show_reviews = SimpleLazyObject(lambda: self.get_show_reviews(review))
+        context = {
+            name: SimpleLazyObject(lambda name=name: show_reviews[name])
+            for name in ("more_reviews", "previous_review", "next_review")
+        }
+        context["author_scores"] = SimpleLazyObject(
+            lambda: author_scores(review.author_id)
         )
         if review.is_published():
             context.update(self.get_comments_context(review, comment_form))
@@ -128,7 +156,8 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
             wanted |= Q(pk__in=Subquery(before.values("pk")[:1]))
             wanted |= Q(pk__in=Subquery(after.values("pk")[:1]))
         found = list(others.filter(wanted))  # newest first
-        context = {"more_reviews": found[:4]}
+        context = {"more_reviews": found[:4], "previous_review": None}
+        context["next_review"] = None
         if number is not None:
             episode_reviews = [r for r in found if r.episode]
             # max() and min() keep the first of equals: the newest review.
@@ -195,6 +224,17 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
 
 
 OWN_COMMENTS_KEY = "own_pending_comments"
+
+
+def author_scores(author_id):
+    """How an author scores, over all their published reviews: kept in the
+    fragment cache, since it changes only when reviews do."""
+    return remember(
+        f"author-scores:{author_id}",
+        lambda: ScoreDistribution.of(
+            Review.objects.published().filter(author=author_id)
+        ),
+    )
 
 
 @dataclass
@@ -352,12 +392,13 @@ class ShowDetailView(PublishedReviewsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         show = self.object
-        reviews = list(self.get_reviews().filter(show=show))
+        # Lazy: not queried when the template finds its fragment in the cache.
+        reviews = SimpleLazyObject(lambda: list(self.get_reviews().filter(show=show)))
         return super().get_context_data(
             # Meta.ordering does not apply to aggregated querysets.
             episodes=show.episodes.with_scores().order_by("number"),
             reviews=reviews,
-            chart=EpisodeScoreChart.of(reviews),
+            chart=SimpleLazyObject(lambda: EpisodeScoreChart.of(reviews)),
             **kwargs,
         )
 
@@ -454,15 +495,17 @@ class AuthorDetailView(PublishedReviewsMixin, ListView):
 
     def get_queryset(self):
         # Staff without a published review have no public page.
-        self.author = get_object_or_404(
-            Author.objects.with_scores(), slug=self.kwargs["slug"], review_count__gt=0
+        slug = self.kwargs["slug"]
+        self.author = remember(
+            f"author:{slug}",
+            lambda: get_object_or_404(
+                Author.objects.with_scores(), slug=slug, review_count__gt=0
+            ),
         )
         return self.get_reviews().filter(author=self.author)
 
     def get_context_data(self, **kwargs):
-        scores = ScoreDistribution.of(
-            Review.objects.published().filter(author=self.author)
-        )
+        scores = SimpleLazyObject(lambda: author_scores(self.author.pk))
         return super().get_context_data(author=self.author, scores=scores, **kwargs)
 
 

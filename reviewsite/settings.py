@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reviews.pagecache.fragment_cache",
             ],
         },
     },
@@ -138,6 +139,11 @@ if os.environ.get("REDIS_URL"):
     # Sessions read from Redis and written through to the database, so a
     # Redis restart logs no one out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # One per process: fine for one worker (make run); see PAGE_CACHE_SECONDS.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
 
 # Full pages for anonymous readers, in the cache above (reviews.pagecache);
 # invalidated on every write, so this only bounds how long unused pages stay.
@@ -148,6 +154,18 @@ PAGE_CACHE_SECONDS = int(
         "DJANGO_PAGE_CACHE_SECONDS", "3600" if os.environ.get("REDIS_URL") else "0"
     )
 )
+
+# Parts of pages (templates' {% cache ... using="fragments" %}), list counts and
+# score distributions, for every reader including staff and commenters, keyed by
+# the same content version as the page cache (reviews.pagecache.remember). Off
+# by default without Redis, for the same reason as the page cache.
+FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get(
+        "DJANGO_FRAGMENT_CACHE_SECONDS",
+        "3600" if os.environ.get("REDIS_URL") else "0",
+    )
+)
+CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": "fragments"}
 
 LOGGING = {
     "version": 1,

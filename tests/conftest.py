@@ -41,8 +41,10 @@ def test_settings(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.SECURE_SSL_REDIRECT = False
-    # Views are tested as they render; tests/test_pagecache.py turns it on.
+    # Views are tested as they render; tests/test_pagecache.py and
+    # tests/test_fragments.py turn the caches on.
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
@@ -144,28 +146,54 @@ class Catalogue:
     three authors, and reviews spread over them."""
 
     def __init__(self):
-        genre = Genre.objects.create(name="Science fiction", slug="science-fiction")
-        studio = Studio.objects.create(name="Bones", slug="bones")
+        self.genre = Genre.objects.create(
+            name="Science fiction", slug="science-fiction"
+        )
+        self.studio = Studio.objects.create(name="Bones", slug="bones")
         self.shows = []
-        for number in range(5):
+        self.authors = []
+        self.reviews = []
+        self.comments = []
+        self.add_shows(5)
+        self.add_authors(3)
+
+    def add_shows(self, count):
+        """Shows of winter 2024 in the catalogue's genre and studio, each also
+        with a genre and a studio of its own, a director and a song."""
+        for _ in range(count):
+            number = len(self.shows)
             show = make_show(
                 title=f"Show {number}",
                 year=2024,
                 season="winter",
                 airing_status="airing",
             )
-            show.genres.add(genre)
-            show.studios.add(studio)
+            show.genres.add(
+                self.genre,
+                Genre.objects.create(name=f"Genre {number}", slug=f"genre-{number}"),
+            )
+            show.studios.add(
+                self.studio,
+                Studio.objects.create(name=f"Studio {number}", slug=f"studio-{number}"),
+            )
             Credit.objects.create(show=show, role="director", name="Motonobu Hori")
             ThemeSong.objects.create(
                 show=show, kind="opening", title="Rouge", artist="Yu-ka"
             )
             self.shows.append(show)
-        self.authors = [
-            make_author(support_url="https://ko-fi.com/x") for _ in range(3)
+
+    def add_authors(self, count):
+        self.authors += [
+            make_author(support_url="https://ko-fi.com/x") for _ in range(count)
         ]
-        self.reviews = []
-        self.comments = []
+
+    def grow(self, count):
+        """``count`` more of everything: shows (with genres, studios, staff,
+        songs), authors, reviews and comments."""
+        self.add_shows(count)
+        self.add_authors(count)
+        self.add_reviews(count)
+        self.add_comments(count)
 
     def add_comments(self, count):
         """Approved comments on the first review, every other one a reply; and
@@ -214,3 +242,71 @@ def restore_groups():
                     content_type__app_label="reviews", codename__in=codenames
                 )
             )
+
+
+def make_demo_content():
+    """The content of `manage.py demo` (without its logins): reviews with covers,
+    recaps, spoilers and aspect scores, approved comments and a reply."""
+    call_command("demo", "--no-accounts", stdout=io.StringIO())
+
+
+DEMO_PAGES = [
+    "home",
+    "review-list",
+    "review-list-by-show",
+    "review-list-page-2",
+    "review-with-recap",
+    "review-with-comments",
+    "review-replying",
+    "episode",
+    "show-list",
+    "show-list-by-title",
+    "show",
+    "author-list",
+    "author",
+    "scores",
+    "season",
+    "studio",
+    "genre",
+    "search",
+    "search-without-results",
+    "search-form",
+    "not-found",
+]
+
+
+def demo_pages():
+    """Every public page type, over make_demo_content(): DEMO_PAGES name -> URL."""
+    review_list = reverse("reviews:review-list")
+    show_list = reverse("reviews:show-list")
+    search = reverse("reviews:search")
+    show = Show.objects.get(slug="teapot-weather")
+    commented = Review.objects.get(slug="metallic-rouge-episode-1-review")
+    comment = commented.comments.filter(
+        status=Comment.Status.APPROVED, parent=None
+    ).earliest("created")
+    return {
+        "home": reverse("reviews:home"),
+        "review-list": review_list,
+        "review-list-by-show": f"{review_list}?show=metallic-rouge",
+        "review-list-page-2": f"{review_list}?page=2",
+        "review-with-recap": Review.objects.get(
+            slug="metallic-rouge-episode-1-recap"
+        ).get_absolute_url(),
+        "review-with-comments": commented.get_absolute_url(),
+        "review-replying": f"{commented.get_absolute_url()}?reply_to={comment.pk}",
+        "episode": commented.episode.get_absolute_url(),
+        "show-list": show_list,
+        "show-list-by-title": f"{show_list}?order=title",
+        "show": show.get_absolute_url(),
+        "author-list": reverse("reviews:author-list"),
+        "author": commented.author.get_absolute_url(),
+        "scores": reverse("reviews:scores"),
+        "season": show.get_season_url(),
+        "studio": show.studios.get().get_absolute_url(),
+        "genre": show.genres.first().get_absolute_url(),
+        "search": f"{search}?q=rouge",
+        "search-without-results": f"{search}?q=zeppelin",
+        "search-form": search,
+        "not-found": "/no-such-page/",
+    }

@@ -16,17 +16,16 @@ TIMEOUT = 0.1
 
 
 def redis_cache(port):
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": TIMEOUT,
-                "SOCKET_TIMEOUT": TIMEOUT,
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
+    default = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": TIMEOUT,
+            "SOCKET_TIMEOUT": TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+    return {"default": default, "fragments": {**default, "KEY_PREFIX": "fragments"}}
 
 
 @pytest.fixture
@@ -54,6 +53,7 @@ def failing_cache(settings, request):
         settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         settings.PAGE_CACHE_SECONDS = 600
+        settings.FRAGMENT_CACHE_SECONDS = 600
 
     return use
 

@@ -1,5 +1,7 @@
 """The full-page cache: anonymous readers get stored pages; every write path
-makes every page fresh at once; personal pages are never stored."""
+makes every page fresh at once; personal pages are never stored. The fragment
+cache (parts of pages, counts, distributions, for every reader) shares the
+content version: the write paths are tested with each."""
 
 from datetime import timedelta
 from unittest import mock
@@ -75,14 +77,22 @@ def test_changed_page_answers_200_to_an_old_etag(client, writes):
     assert "After" in response.content.decode()
 
 
-# Every write path makes the pages fresh.
+# Every write path makes the pages fresh, with whole pages or fragments cached.
+
+
+@pytest.fixture(params=["pages", "fragments"])
+def caching(request, settings):
+    if request.param == "fragments":
+        settings.PAGE_CACHE_SECONDS = 0
+        settings.FRAGMENT_CACHE_SECONDS = 600
+    return request.param
 
 
 def home(client):
     return client.get(reverse("reviews:home")).content.decode()
 
 
-def test_publishing_shows_the_review_at_once(client, writes):
+def test_publishing_shows_the_review_at_once(client, writes, caching):
     draft = make_review(title="Fresh review", status="draft")
     assert "Fresh review" not in home(client)
     with writes():
@@ -91,7 +101,7 @@ def test_publishing_shows_the_review_at_once(client, writes):
     assert "Fresh review" in home(client)
 
 
-def test_editing_shows_the_change_at_once(client, writes):
+def test_editing_shows_the_change_at_once(client, writes, caching):
     review = make_review(title="Old title")
     assert "Old title" in home(client)
     with writes():
@@ -100,7 +110,7 @@ def test_editing_shows_the_change_at_once(client, writes):
     assert "New title" in home(client)
 
 
-def test_unpublishing_hides_the_review_at_once(client, writes):
+def test_unpublishing_hides_the_review_at_once(client, writes, caching):
     review = make_review(title="Soon gone")
     assert "Soon gone" in home(client)
     with writes():
@@ -109,7 +119,7 @@ def test_unpublishing_hides_the_review_at_once(client, writes):
     assert "Soon gone" not in home(client)
 
 
-def test_deleting_hides_the_review_at_once(client, writes):
+def test_deleting_hides_the_review_at_once(client, writes, caching):
     review = make_review(title="Deleted review")
     assert "Deleted review" in home(client)
     with writes():
@@ -132,7 +142,7 @@ def test_scheduled_review_appears_when_its_time_comes_without_a_write(client):
         assert "Scheduled review" in home(client)
 
 
-def test_approving_a_comment_shows_it_at_once(client, writes, moderator):
+def test_approving_a_comment_shows_it_at_once(client, writes, moderator, caching):
     review = make_review()
     comment = make_comment(review, status=Comment.Status.PENDING, text="Held text")
     assert "Held text" not in client.get(review.get_absolute_url()).content.decode()
@@ -152,7 +162,7 @@ def test_a_new_comment_awaiting_moderation_keeps_the_cached_pages(client, writes
 
 
 @pytest.mark.parametrize("change", ["show", "episode", "author", "genre"])
-def test_catalogue_edits_show_at_once(client, writes, change):
+def test_catalogue_edits_show_at_once(client, writes, change, caching):
     show = make_show(title="Show title")
     review = make_review(show=show, episode=make_episode(show, number=1, title="Ep"))
     url = review.get_absolute_url()

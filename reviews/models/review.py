@@ -42,15 +42,10 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_page(self):
         """What the review page shows: with_related(), the episode's show (the
-        breadcrumbs link the episode page), the comment count, the show's
-        studios and credits."""
-        return (
-            self.with_related()
-            .with_comment_count()
-            .select_related("episode__show")
-            # Studios and staff: for the page's JSON-LD (reviews.seo).
-            .prefetch_related("show__studios", "show__credits")
-        )
+        breadcrumbs link the episode page) and the comment count. The show's
+        studios and credits (for the JSON-LD) are read where they are used,
+        once each, so a page whose head comes from the fragment cache skips them."""
+        return self.with_related().with_comment_count().select_related("episode__show")
 
     def with_comment_count(self):
         """Annotate each review with its number of approved comments."""

@@ -1,0 +1,94 @@
+"""The fragment cache: parts of pages kept under the content version, for every
+reader, staff and commenters included. A page built from fragments is the page
+rendered in full; what is personal stays fresh. (The write paths that make
+fragments fresh are tested with the page cache's, in tests/test_pagecache.py.)"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reviews.models import Review
+from tests.factories import make_review
+from tests.test_views import PAGES, page_urls
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fragments(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+
+
+def page(client, url):
+    """The page's HTML, without the comment form's token (new on every visit)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.sub(r'name="token" value="[^"]*"', "", response.content.decode())
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_from_fragments_is_the_page_rendered_in_full(
+    client, catalogue, settings, name
+):
+    catalogue.add_reviews(5)
+    catalogue.add_comments(5)
+    url = page_urls(catalogue)[name]
+    rendered = page(client, url)
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    page(client, url)  # stores the fragments
+    assert page(client, url) == rendered
+
+
+def test_review_page_from_fragments_skips_their_queries(client, catalogue, fragments):
+    catalogue.add_reviews(5)
+    url = catalogue.reviews[0].get_absolute_url()
+    first = queries(client, url)
+    # The review and its comments: the rest (more reviews, previous and next,
+    # the author's scores, the show's studios and staff) is in the fragments.
+    assert queries(client, url) == 2 < first
+
+
+def test_staff_are_served_fragments_too(writer_client, catalogue, fragments):
+    catalogue.add_reviews(5)
+    url = reverse("reviews:review-list")
+    first = queries(writer_client, url)
+    assert queries(writer_client, url) < first
+
+
+def test_list_count_follows_publication(
+    client, catalogue, fragments, django_capture_on_commit_callbacks
+):
+    url = reverse("reviews:review-list")
+    assert f"{len(catalogue.reviews)} reviews" in page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_review(show=catalogue.shows[0], author=catalogue.authors[0])
+    assert f"{len(catalogue.reviews) + 1} reviews" in page(client, url)
+
+
+def test_each_filter_keeps_its_own_form(client, catalogue, fragments):
+    catalogue.add_reviews(5)
+    url = reverse("reviews:review-list")
+    for show in catalogue.shows[:2]:
+        html = page(client, f"{url}?show={show.slug}")
+        assert f'<option value="{show.slug}" selected>' in html
+
+
+def test_commenter_sees_their_pending_comment_beside_cached_fragments(
+    client, catalogue, fragments
+):
+    from tests.test_comments import post
+
+    catalogue.add_reviews(1)
+    review = Review.objects.get(pk=catalogue.reviews[0].pk)
+    page(client, review.get_absolute_url())  # stores the fragments
+    response = post(client, review, text="My words, awaiting a moderator")
+    assert "My words, awaiting a moderator" in page(client, response["Location"])
