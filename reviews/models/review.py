@@ -201,6 +201,14 @@ class Review(CoverImage):
             models.Index(fields=["status", "-published_at"], name="review_pub_idx"),
             models.Index(fields=["show", "-published_at"], name="review_show_idx"),
             models.Index(fields=["author", "-published_at"], name="review_author_idx"),
+            # The review list's other filters and its sort by score.
+            models.Index(fields=["kind", "-published_at"], name="review_kind_idx"),
+            models.Index(
+                fields=["verdict", "-published_at"], name="review_verdict_idx"
+            ),
+            models.Index(
+                fields=["status", "-score", "-published_at"], name="review_score_idx"
+            ),
         ]
 
     def __str__(self):
