@@ -7,8 +7,8 @@ Fills a database of its own (manage.py bench_data: 300 shows, 20,000 reviews,
 200,000 comments; re-used when already there), collects the static files into a
 temporary directory, serves the site with gunicorn (2 sync workers on 127.0.0.1,
 debug off) and loads each page for a fixed time; then compares the review list on
-a 1,000- and a 100,000-review database (no cache, fragments). Prints a table and the goals, and writes
-bench/results-<vendor>.json. Never part of the test suite.
+a 1,000- and a 100,000-review database (no cache, fragments). Prints a table and
+the goals, and writes bench/results-<vendor>.json. Never part of the test suite.
 
 Environment:
     BENCH_SECONDS      seconds of load per page and mode (default 5)
@@ -215,10 +215,14 @@ def load(pool, port, path):
 
 
 def load_wrk(wrk, port, path):
-    command = [wrk, f"-t{min(2, CONNECTIONS)}", f"-c{CONNECTIONS}", f"-d{SECONDS}s"]
-    command += ["--latency", f"http://127.0.0.1:{port}{path}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return parse_wrk(output)
+    # wrk takes whole seconds ("5s", not "5.0s").
+    command = [wrk, f"-t{min(2, CONNECTIONS)}", f"-c{CONNECTIONS}"]
+    command += [f"-d{max(1, round(SECONDS))}s", "--latency"]
+    command += [f"http://127.0.0.1:{port}{path}"]
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{run.stdout}{run.stderr}")
+    return parse_wrk(run.stdout)
 
 
 def parse_wrk(output):

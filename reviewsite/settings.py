@@ -141,9 +141,7 @@ if os.environ.get("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # One per process: fine for one worker (make run); see PAGE_CACHE_SECONDS.
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Full pages for anonymous readers, in the cache above (reviews.pagecache);
 # invalidated on every write, so this only bounds how long unused pages stay.
