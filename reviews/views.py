@@ -179,9 +179,8 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         40 of a long discussion, or of one long thread, costs what page 1 does."""
         request = self.request
         moderator = request.user.has_perm("reviews.change_comment")
-        visible = Comment.objects.visible(
-            own_ids=request.session.get(OWN_COMMENTS_KEY, []), moderator=moderator
-        )
+        own_ids = request.session.get(OWN_COMMENTS_KEY, [])
+        visible = Comment.objects.visible(own_ids=own_ids, moderator=moderator)
         start = request.GET.get("comments_from", "")
         thread, _, first = start.partition("-")
         try:
@@ -189,20 +188,32 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         except ValueError:
             start, thread, first = "", 0, 0
         per_page = settings.COMMENTS_PER_PAGE
-        page = list(
-            visible.filter(review=review)
-            .in_threads()
-            .filter(Q(thread__gt=thread) | Q(thread=thread, pk__gte=first))
-            .select_related("parent")[: per_page + 1]
-        )
-        following = page[per_page] if len(page) > per_page else None
-        threads = group_threads(page[:per_page])
+
+        def read_page():
+            rows = list(
+                visible.filter(review=review)
+                .in_threads()
+                .filter(Q(thread__gt=thread) | Q(thread=thread, pk__gte=first))
+                .select_related("parent")[: per_page + 1]
+            )
+            following = rows[per_page] if len(rows) > per_page else None
+            return {
+                "comment_threads": group_threads(rows[:per_page]),
+                "comments_next": following and f"{following.thread}-{following.pk}",
+            }
+
+        # Lazy: not queried when the template finds the list in the fragment
+        # cache, which it may only when the list is everyone's (no comments of
+        # this reader's own awaiting moderation, not a moderator's view).
+        page = SimpleLazyObject(read_page)
+        threads = SimpleLazyObject(lambda: page["comment_threads"])
         if form is None and review.comments_are_open():
             form = CommentForm(review, initial={"reply_to": self._reply_to(threads)})
         return {
             "comment_threads": threads,
-            "comments_next": following and f"{following.thread}-{following.pk}",
+            "comments_next": SimpleLazyObject(lambda: page["comments_next"]),
             "comments_start": start,
+            "comments_shared": not (own_ids or moderator),
             "comment_form": form,
             "comments_open": review.comments_are_open(),
             "comment_moderator": moderator,
@@ -212,7 +223,7 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         try:
             parent = int(self.request.GET.get("reply_to", ""))
         except ValueError:
-            return None
+            return None  # without ?reply_to= the threads are not read
         shown = {thread.comment.pk for thread in threads if thread.comment}
         return parent if parent in shown else None
 

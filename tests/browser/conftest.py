@@ -119,6 +119,22 @@ def page_without_javascript(browser, live_server, request):
 
 
 @pytest.fixture
+def make_page(browser, live_server, request):
+    """Pages in browser contexts of their own (a phone, a dark colour scheme):
+    ``make_page(**context_options)``, each checked as ``page`` is."""
+    watched = []
+
+    def make_page(**context_options):
+        page, problems = _new_page(browser, live_server, request, **context_options)
+        watched.append(problems)
+        return page
+
+    yield make_page
+    for problems in watched:
+        assert problems == [], f"the page reported problems: {problems}"
+
+
+@pytest.fixture
 def another_page(browser, live_server, request):
     """A second person's browser (its own cookies), e.g. a moderator's."""
     page, problems = _new_page(

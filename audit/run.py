@@ -1,0 +1,261 @@
+"""
+`make audit`: Lighthouse on the home page, a review, a show and the scores page,
+mobile and desktop, against the site served as in production.
+
+Fills a database of its own (audit.sqlite3 at the repository's root, with its
+covers in audit/media/) with `manage.py demo`, collects the static files into a
+temporary directory (WhiteNoise's compressed, hashed names), serves the site with
+gunicorn (debug off, plain HTTP on a free port of 127.0.0.1) and runs Lighthouse
+(pinned in audit/package-lock.json) in Debian's Chromium, one page at a time.
+
+Prints the four category scores of every page and form factor, then the audits
+that cost points, and exits 1 if accessibility, best practices or SEO is below
+100 on any of them; performance is printed, not gated. The reports are written
+to audit/reports/<page>-<form factor>.report.{json,html}.
+
+Environment:
+    CHROME_PATH   the Chromium Lighthouse drives (default /usr/bin/chromium)
+"""
+
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "audit"
+DATABASE = ROOT / "audit.sqlite3"
+MEDIA = HERE / "media"
+REPORTS = HERE / "reports"
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+CATEGORIES = {
+    "performance": "performance",
+    "accessibility": "accessibility",
+    "best-practices": "best practices",
+    "seo": "SEO",
+}
+GATED = ["accessibility", "best-practices", "seo"]
+FORM_FACTORS = ["mobile", "desktop"]
+
+
+def application():
+    """What gunicorn serves ("audit.run:application()"): the project's WSGI
+    application with the static files collected for this run, and the uploaded
+    images served as production's web server would."""
+    from django.conf import settings
+    from whitenoise import WhiteNoise
+
+    settings.STATIC_ROOT = os.environ["AUDIT_STATIC_ROOT"]
+    from reviewsite.wsgi import application
+
+    return WhiteNoise(application, root=settings.MEDIA_ROOT, prefix=settings.MEDIA_URL)
+
+
+def require_tools():
+    if not shutil.which("node"):
+        sys.exit("error: Lighthouse needs Node.js 20 or newer on PATH.")
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"error: {LIGHTHOUSE.relative_to(ROOT)} is missing: run `make audit`.")
+    if not os.access(CHROME, os.X_OK):
+        sys.exit(
+            f"error: no Chromium at {CHROME}: `apt-get install chromium` (or set "
+            "CHROME_PATH). Lighthouse never downloads a browser here."
+        )
+
+
+def prepare(static_root):
+    """Migrate and fill the audit's database, and collect the static files."""
+    if not DATABASE.exists():
+        # Covers belong to the database that names them.
+        shutil.rmtree(MEDIA, ignore_errors=True)
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "--no-input", "-v0"], ["demo", "--no-accounts"]):
+        subprocess.run(
+            [*manage, *command], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        )
+
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    settings.STATIC_ROOT = static_root
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def pages():
+    """The pages to audit: the review has a cover, spoilers, a footnote and
+    comments; the show is the demo's richest."""
+    from django.urls import reverse
+
+    from reviews.models import Review, Show
+
+    return {
+        "home": reverse("reviews:home"),
+        "review": Review.objects.get(
+            slug="metallic-rouge-episode-1-review"
+        ).get_absolute_url(),
+        "show": Show.objects.get(slug="metallic-rouge").get_absolute_url(),
+        "scores": reverse("reviews:scores"),
+    }
+
+
+@contextmanager
+def serve():
+    """gunicorn on a free port of 127.0.0.1, always stopped on the way out."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "gunicorn", "audit.run:application()"]
+    command += ["--workers=2", f"--bind=127.0.0.1:{port}", "--access-logfile=-"]
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while status(port, "/robots.txt") is None:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    sys.exit(f"{log.read()[-3000:]}\ngunicorn did not start.")
+                time.sleep(0.2)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def status(port, path):
+    """The response's status code; None if the server refused the connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def lighthouse(url, name, form_factor):
+    """Runs Lighthouse on one page; returns its report (a dict). Now and then
+    Chromium's trace of the load comes out broken (NO_NAVSTART, NO_FCP): such a
+    run is tried again, twice at most."""
+    command = [LIGHTHOUSE, url, "--quiet", "--output=json", "--output=html"]
+    command += [f"--output-path={REPORTS / name}", f"--chrome-flags={CHROME_FLAGS}"]
+    command += [f"--only-categories={','.join(CATEGORIES)}"]
+    command += ["--no-enable-error-reporting"]
+    if form_factor == "desktop":
+        command.append("--preset=desktop")
+    output = REPORTS / f"{name}.report.json"
+    for _ in range(3):
+        output.unlink(missing_ok=True)
+        run = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME})
+        report = json.loads(output.read_text()) if output.exists() else {}
+        error = report.get("runtimeError", {}).get("code")
+        if run.returncode == 0 and report and not error:
+            return report
+        print(
+            f"  Lighthouse failed ({error or 'no report'}), trying again",
+            file=sys.stderr,
+        )
+    sys.exit(f"Lighthouse failed three times on {url}.")
+
+
+def scores(report):
+    """Each category's score out of 100 (0 when Lighthouse could not score it),
+    and the audits that cost points in the categories below 100."""
+    result, lost = {}, []
+    for key, category in report["categories"].items():
+        result[key] = round(100 * (category["score"] or 0))
+        if result[key] == 100:
+            continue
+        for ref in category["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                title = audit["title"]
+                if audit.get("displayValue"):
+                    title += f" ({audit['displayValue']})"
+                lost.append((CATEGORIES[key], audit["id"], title))
+    return result, lost
+
+
+def print_table(rows, lost):
+    header = f"{'page':<8}{'form factor':<13}" + "".join(
+        f"{title:>16}" for title in CATEGORIES.values()
+    )
+    print(f"\n{header}\n{'-' * len(header)}")
+    for page, form_factor, result in rows:
+        values = "".join(f"{result[key]:>16}" for key in CATEGORIES)
+        print(f"{page:<8}{form_factor:<13}{values}")
+    if lost:
+        print("\nAudits that cost points:")
+        for name, category, audit_id, title in lost:
+            print(f"  {name:<16} {category:<15} {audit_id}: {title}")
+    print(f"\nReports in {REPORTS.relative_to(ROOT)}/.")
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda *args: sys.exit(143))
+    require_tools()
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{DATABASE}",
+        DJANGO_MEDIA_ROOT=str(MEDIA),
+        DJANGO_SETTINGS_MODULE="reviewsite.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_HSTS_SECONDS="0",
+    )
+    os.environ.pop("REDIS_URL", None)
+    static_root = tempfile.mkdtemp(prefix="audit-static-")
+    os.environ["AUDIT_STATIC_ROOT"] = static_root
+    REPORTS.mkdir(exist_ok=True)
+    rows, lost, failed = [], [], False
+    try:
+        prepare(static_root)
+        paths = pages()
+        with serve() as port:
+            for page, path in paths.items():
+                if (code := status(port, path)) != 200:
+                    sys.exit(f"{path} answered {code}.")
+                for form_factor in FORM_FACTORS:
+                    name = f"{page}-{form_factor}"
+                    print(f"Lighthouse: {name} ({path})", file=sys.stderr)
+                    url = f"http://127.0.0.1:{port}{path}"
+                    result, lost_here = scores(lighthouse(url, name, form_factor))
+                    rows.append((page, form_factor, result))
+                    lost += [(name, *item) for item in lost_here]
+                    failed |= any(result[key] < 100 for key in GATED)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    print_table(rows, lost)
+    gated = ", ".join(CATEGORIES[key] for key in GATED)
+    if failed:
+        sys.exit(f"FAIL: {gated} must be 100 on every page and form factor.")
+    print(f"PASS: {gated} are 100 on every page and form factor.")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("Interrupted.")
