@@ -18,19 +18,3 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-
-
-def when_ready(server):
-    """A new release may render pages differently: the master starts a new
-    content version once it is up, so no page or fragment rendered by the code
-    before is served (reviews.pagecache)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewsite.settings")
-    import django
-
-    django.setup()
-    from django.db import connections
-
-    from reviews.pagecache import new_version
-
-    new_version()
-    connections.close_all()  # the workers open their own

@@ -17,6 +17,7 @@ but GET and HEAD, the admin and previews, and any response that sets a cookie
 
 import logging
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -34,6 +35,9 @@ from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
 
+# Pages and fragments rendered by other code are never served: their keys hold
+# the release (settings.RELEASE: DJANGO_RELEASE, else a digest of the code).
+RELEASE = settings.RELEASE
 VERSION_KEY = "pages:version"
 NEXT_PUBLICATION_KEY = "pages:next-publication"
 NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/")
@@ -69,6 +73,18 @@ def new_version():
     return version
 
 
+# The version the current request renders at (set by PageCacheMiddleware).
+_request_version = ContextVar("content_version", default=None)
+
+
+def request_version():
+    """The content version of this request: read once, before the view reads
+    the database, so nothing read before a write is stored under the version
+    that write started. Outside a request, the current one."""
+    version = _request_version.get()
+    return current_version() if version is None else version
+
+
 def current_version():
     values = cache.get_many([VERSION_KEY, NEXT_PUBLICATION_KEY])
     version, next_publication = (
@@ -89,13 +105,22 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not (settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS):
+            return self.respond(request, None)
+        token = _request_version.set(current_version())
+        try:
+            return self.respond(request, _request_version.get())
+        finally:
+            _request_version.reset(token)
+
+    def respond(self, request, version):
         if not self.may_use_cache(request):
             response = self.get_response(request)
             if self.is_personal(request):
                 patch_cache_control(response, private=True)
             return response
-        version = current_version()
-        key = f"pages:{version}:{request.get_host()}:{request.get_full_path()}"
+        page = f"{request.get_host()}:{request.get_full_path()}"
+        key = f"pages:{RELEASE}:{version}:{page}"
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
@@ -172,7 +197,7 @@ def remember(name, compute):
     if not settings.FRAGMENT_CACHE_SECONDS:
         return compute()
     fragments = caches["fragments"]
-    key = f"{name}:{current_version()}"
+    key = f"{name}:{request_version()}"
     value = fragments.get(key)
     if value is None:
         value = compute()
@@ -187,6 +212,6 @@ def fragment_cache(request):
     if not settings.FRAGMENT_CACHE_SECONDS:
         return {"content_version": 0, "fragment_seconds": 0}
     return {
-        "content_version": SimpleLazyObject(current_version),
+        "content_version": SimpleLazyObject(request_version),
         "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }

@@ -185,6 +185,7 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
         thread, _, first = start.partition("-")
         try:
             thread, first = int(thread or 0), int(first or 0)
+            start = f"{thread}-{first}" if start else ""  # one spelling, one key
         except ValueError:
             start, thread, first = "", 0, 0
         per_page = settings.COMMENTS_PER_PAGE

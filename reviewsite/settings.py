@@ -6,6 +6,7 @@ safe local default. Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
 DATABASE_URL and, for several app servers, REDIS_URL (see README.md).
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -163,7 +164,22 @@ FRAGMENT_CACHE_SECONDS = int(
         "3600" if os.environ.get("REDIS_URL") else "0",
     )
 )
-CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": "fragments"}
+
+
+def code_digest():
+    """A short digest of the code and templates: a release's own name."""
+    digest = hashlib.sha256()
+    for folder in ("reviews", "reviewsite", "templates"):
+        for path in sorted((BASE_DIR / folder).rglob("*.*")):
+            if path.suffix in (".py", ".html", ".txt", ".xml"):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Cached pages and fragments are kept per release, so a deployment never serves
+# what the code before it rendered (the content version is shared by all).
+RELEASE = os.environ.get("DJANGO_RELEASE") or code_digest()
+CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": f"fragments:{RELEASE}"}
 
 LOGGING = {
     "version": 1,

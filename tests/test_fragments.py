@@ -92,3 +92,15 @@ def test_commenter_sees_their_pending_comment_beside_cached_fragments(
     page(client, review.get_absolute_url())  # stores the fragments
     response = post(client, review, text="My words, awaiting a moderator")
     assert "My words, awaiting a moderator" in page(client, response["Location"])
+
+
+def test_a_refused_comment_leaves_the_review_pages_own_urls(client, fragments):
+    from tests.test_comments import post
+
+    review = make_review()
+    comments_path = reverse("reviews:comment-post", args=[review.slug])
+    refused = post(client, review, text="")  # re-displays the review, with errors
+    assert refused.status_code == 200
+    html = page(client, review.get_absolute_url())
+    assert f"http://testserver{comments_path}" not in html  # og:url, breadcrumbs
+    assert f'content="http://testserver{review.get_absolute_url()}"' in html

@@ -254,3 +254,10 @@ def test_each_host_has_its_own_cached_pages(client, settings):
     response = client.get(url, HTTP_HOST="localhost")
     assert cache_state(response) == "miss"
     assert "http://localhost/" in response.content.decode()
+
+
+def test_a_new_release_serves_nothing_the_code_before_it_rendered(client, monkeypatch):
+    url = make_review().get_absolute_url()
+    client.get(url)
+    monkeypatch.setattr(pagecache, "RELEASE", "the-next-release")
+    assert cache_state(client.get(url)) == "miss"
