@@ -123,6 +123,16 @@ class ReviewDetailView(PublishedReviewsMixin, DetailView):
             reviews |= Review.objects.editable_by(self.request.user)
         return reviews.for_page()
 
+    def get_object(self, queryset=None):
+        """A published review comes from the fragment cache, like the rest of
+        its page; what staff may see (drafts too) is always read."""
+        if self.request.user.is_staff:
+            return super().get_object(queryset)
+        return remember(
+            f"review:{self.kwargs['slug']}",
+            lambda: super(ReviewDetailView, self).get_object(queryset),
+        )
+
     def get_context_data(self, comment_form=None, **kwargs):
         """``comment_form``: a refused comment's form, shown again with its text."""
         review = self.object
