@@ -17,19 +17,17 @@ Environment:
     CHROME_PATH   the Chromium Lighthouse drives (default /usr/bin/chromium)
 """
 
-import http.client
 import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from contextlib import contextmanager
 from pathlib import Path
+
+from bench.server import fetch, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "audit"
@@ -111,45 +109,9 @@ def pages():
     }
 
 
-@contextmanager
 def serve():
-    """gunicorn on a free port of 127.0.0.1, always stopped on the way out."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "gunicorn", "audit.run:application()"]
-    command += ["--workers=2", f"--bind=127.0.0.1:{port}", "--access-logfile=-"]
-    with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while status(port, "/robots.txt") is None:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    sys.exit(f"{log.read()[-3000:]}\ngunicorn did not start.")
-                time.sleep(0.2)
-            yield port
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def status(port, path):
-    """The response's status code; None if the server refused the connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    except OSError:
-        return None
-    finally:
-        connection.close()
+    """The site on a free port of 127.0.0.1, with gunicorn's access log."""
+    return gunicorn("audit.run:application()", "/robots.txt", ["--access-logfile=-"])
 
 
 def lighthouse(url, name, form_factor):
@@ -234,7 +196,7 @@ def main():
         paths = pages()
         with serve() as port:
             for page, path in paths.items():
-                if (code := status(port, path)) != 200:
+                if (code := fetch(port, path).status) != 200:
                     sys.exit(f"{path} answered {code}.")
                 for form_factor in FORM_FACTORS:
                     name = f"{page}-{form_factor}"

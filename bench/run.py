@@ -33,14 +33,14 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from bench.server import fetch, gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -124,53 +124,12 @@ MODES = {
 }
 
 
-@contextmanager
 def serve(url, mode):
-    """gunicorn on a free port of 127.0.0.1, always stopped on the way out."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    """The site on a free port, in this caching mode."""
     env = {**os.environ, "DATABASE_URL": url, **MODES[mode]}
     # gunicorn.conf.py (production's) applies, but for its worker recycling: every
     # 2,000 requests is every second or two here, and empties the local cache.
-    command = [sys.executable, "-m", "gunicorn", "bench.run:application()"]
-    command += ["--workers=2", f"--bind=127.0.0.1:{port}", "--max-requests=0"]
-    with tempfile.TemporaryFile("w+") as log:
-        # Its own session: Ctrl-C reaches this process, which stops the server.
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while fetch(port, TRIVIAL, quiet=True) is None:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise SystemExit(f"{log.read()[-3000:]}\ngunicorn did not start.")
-                time.sleep(0.2)
-            yield port
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def fetch(port, path, quiet=False):
-    """One request on a new connection: the response, read; None if refused."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response
-    except OSError:
-        if quiet:
-            return None
-        raise
-    finally:
-        connection.close()
+    return gunicorn("bench.run:application()", TRIVIAL, ["--max-requests=0"], env)
 
 
 def client_signals():
