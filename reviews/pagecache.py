@@ -19,12 +19,12 @@ import logging
 import time
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
@@ -32,6 +32,8 @@ from django.utils.cache import (
 )
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
+
+from .models import Review, Revision
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +54,9 @@ def content_changed(**kwargs):
 def new_version():
     """A new content version (nanoseconds since the epoch, so it also dates the
     change), and the time of the next scheduled publication."""
-    from .models import Review
-
     version = time.time_ns()
     next_publication = (
-        Review.objects.filter(
-            status=Review.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
+        Review.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
@@ -167,27 +165,16 @@ class PageCacheMiddleware:
 
 
 def connect_receivers():
-    """Every write to what readers see makes a new version. Comments count
-    once approved (or when an approved one changes or goes); a new comment
-    awaiting moderation changes no page but its writer's, which is never cached."""
-    from django.apps import apps
-
-    from .models import Comment, Revision
-
+    """Every write to what readers see makes a new version: any of the reviews
+    app's models but revisions. (Comments have their own rule, in
+    comments.models.)"""
     for model in apps.get_app_config("reviews").get_models():
-        if model in (Comment, Revision):
+        if model is Revision:
             continue
         post_save.connect(content_changed, sender=model, weak=False)
         post_delete.connect(content_changed, sender=model, weak=False)
         for field in model._meta.many_to_many:
             m2m_changed.connect(content_changed, sender=field.remote_field.through)
-    post_save.connect(comment_saved, sender=Comment, weak=False)
-    post_delete.connect(content_changed, sender=Comment, weak=False)
-
-
-def comment_saved(instance, created, **kwargs):
-    if not created or instance.status == instance.Status.APPROVED:
-        content_changed()
 
 
 def remember(name, compute):

@@ -9,7 +9,6 @@ from .feeds import (
     ShowReviewsAtomFeed,
     ShowReviewsFeed,
 )
-from .search import SearchView
 
 app_name = "reviews"
 
@@ -19,10 +18,9 @@ urlpatterns = [
     path(
         "reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review-detail"
     ),
-    path("reviews/<slug:slug>/comments/", views.post_comment, name="comment-post"),
     path(
         "reviews/preview/<str:token>/",
-        views.shared_preview,
+        views.SharedPreviewView.as_view(),
         name="review-preview",
     ),
     path("shows/", views.ShowListView.as_view(), name="show-list"),
@@ -44,7 +42,7 @@ urlpatterns = [
         "authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"
     ),
     path("scores/", views.ScoresView.as_view(), name="scores"),
-    path("search/", SearchView.as_view(), name="search"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("feeds/reviews/rss/", LatestReviewsFeed(), name="feed-rss"),
     path("feeds/reviews/atom/", LatestReviewsAtomFeed(), name="feed-atom"),
     path("feeds/shows/<slug:slug>/rss/", ShowReviewsFeed(), name="show-feed-rss"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "reviews",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -282,7 +283,7 @@ REVIEWS_UPLOAD_MAX_WIDTH = 2400
 # Where `manage.py demo` keeps the demo accounts' passwords (git-ignored).
 DEMO_ACCOUNTS_FILE = BASE_DIR / ".demo-accounts"
 
-# Reader comments (reviews/moderation.py applies these rules).
+# Reader comments (comments/moderation.py applies these rules).
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "60"))
 COMMENTS_MAX_LENGTH = 5000
 COMMENTS_PER_PAGE = 50

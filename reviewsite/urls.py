@@ -3,12 +3,18 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from reviews.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
+    # The moderation queue's addresses from before comments had their own app,
+    # in e-mails already sent.
+    re_path(
+        r"^admin/reviews/comment/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/comments/comment/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path(
@@ -18,4 +24,5 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("reviews.urls")),
+    path("", include("comments.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

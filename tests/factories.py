@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
+from comments.models import Comment
 from reviews.models import (
     Author,
-    Comment,
     Credit,
     Episode,
     Genre,
@@ -239,7 +239,9 @@ def restore_groups():
             group, _ = Group.objects.get_or_create(name=name)
             group.permissions.add(
                 *Permission.objects.filter(
-                    content_type__app_label="reviews", codename__in=codenames
+                    # Comments' permissions moved with them (comments.0001).
+                    content_type__app_label__in=["reviews", "comments"],
+                    codename__in=codenames,
                 )
             )
 

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from comments.models import Comment
 from reviews import search
 from reviews.management.commands.bench_data import SPOILERS
 from reviews.markdown import SPOILER_HIDDEN
-from reviews.models import Author, Comment, Episode, Review, Show
+from reviews.models import Author, Episode, Review, Show
 from tests.factories import make_show
 
 pytestmark = pytest.mark.django_db

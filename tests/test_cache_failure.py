@@ -82,7 +82,7 @@ def test_pages_render_when_the_cache_fails(
 
 
 def test_comment_still_posts_when_the_cache_is_down(client, failing_cache, closed_port):
-    from tests.test_comments import post
+    from tests.comments.test_views import post
 
     failing_cache(closed_port)
     review = make_review()

@@ -85,7 +85,7 @@ def test_each_filter_keeps_its_own_form(client, catalogue, fragments):
 def test_commenter_sees_their_pending_comment_beside_cached_fragments(
     client, catalogue, fragments
 ):
-    from tests.test_comments import post
+    from tests.comments.test_views import post
 
     catalogue.add_reviews(1)
     review = Review.objects.get(pk=catalogue.reviews[0].pk)
@@ -95,10 +95,10 @@ def test_commenter_sees_their_pending_comment_beside_cached_fragments(
 
 
 def test_a_refused_comment_leaves_the_review_pages_own_urls(client, fragments):
-    from tests.test_comments import post
+    from tests.comments.test_views import post
 
     review = make_review()
-    comments_path = reverse("reviews:comment-post", args=[review.slug])
+    comments_path = reverse("comments:post", args=[review.slug])
     refused = post(client, review, text="")  # re-displays the review, with errors
     assert refused.status_code == 200
     html = page(client, review.get_absolute_url())

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from reviews.forms import CommentForm
+from comments.forms import CommentForm
 from reviews.models import Review
 from tests.factories import DEMO_PAGES, demo_pages, make_demo_content
 
@@ -52,7 +52,7 @@ def fetch_pages(folder):
     client = Client()
     responses = {name: client.get(url) for name, url in demo_pages().items()}
     review = Review.objects.get(slug="metallic-rouge-episode-1-review")
-    post_url = reverse("reviews:comment-post", kwargs={"slug": review.slug})
+    post_url = reverse("comments:post", kwargs={"slug": review.slug})
     # A refused comment: the review page again, with the form's errors.
     responses["comment-refused"] = client.post(
         post_url, {"name": "Aki", "email": "not an address", "text": ""}

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Comment
 from reviews import pagecache
-from reviews.models import Comment, Genre, Review
+from reviews.models import Genre, Review
 from tests.factories import make_comment, make_episode, make_review, make_show
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,7 @@ def test_logged_in_staff_are_never_served_cached_pages(client, writer_client):
 
 def test_commenter_with_a_pending_comment_sees_it_not_the_cached_page(client):
     review = make_review()
-    from tests.test_comments import post
+    from tests.comments.test_views import post
 
     client.get(review.get_absolute_url())  # cached for everyone
     response = post(client, review, text="My pending words")

@@ -20,7 +20,7 @@ import pytest
 from django.conf import global_settings, settings
 from django.db import connection
 
-from reviews.models import Comment
+from comments.models import Comment
 from tests.factories import (
     make_author,
     make_comment,
@@ -177,7 +177,7 @@ def test_a_comment_approved_through_one_server_appears_on_the_other(servers):
 
     first.log_in("scale-moderator", "a long password")
     first.post_form(
-        "/admin/reviews/comment/",
+        "/admin/comments/comment/",
         {"action": "approve", "_selected_action": [comment.pk], "index": 0},
     )
     assert "Approved on the first server" in second.get(url)[1]

@@ -6,7 +6,6 @@ from .base import (
     reading_minutes,
 )
 from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
-from .comment import Comment, CommentQuerySet
 from .review import Review, ReviewQuerySet
 from .revision import Revision
 
@@ -14,8 +13,6 @@ __all__ = [
     "SCORE_CHOICES",
     "SCORE_VALUES",
     "Author",
-    "Comment",
-    "CommentQuerySet",
     "Credit",
     "Episode",
     "Genre",

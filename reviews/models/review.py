@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -29,6 +28,15 @@ class ReviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
 
+    def scheduled(self):
+        """Published, for a time still to come."""
+        return self.filter(
+            status=Review.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def submitted(self):
+        return self.filter(status=Review.Status.SUBMITTED)
+
     def editable_by(self, user):
         """The reviews a staff user may open and change in the admin."""
         if user.has_perm("reviews.change_any_review"):
@@ -40,18 +48,23 @@ class ReviewQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("author", "show", "episode")
 
+    def for_cards(self):
+        """What a review card shows: with_related() and the comment count."""
+        return self.with_related().with_comment_count()
+
     def for_page(self):
-        """What the review page shows: with_related(), the episode's show (the
-        breadcrumbs link the episode page) and the comment count. The show's
-        studios and credits (for the JSON-LD) are read where they are used,
-        once each, so a page whose head comes from the fragment cache skips them."""
-        return self.with_related().with_comment_count().select_related("episode__show")
+        """What the review page shows: for_cards() and the episode's show (the
+        breadcrumbs link the episode page). The show's studios and credits (for
+        the JSON-LD) are read where they are used, once each, so a page whose
+        head comes from the fragment cache skips them."""
+        return self.for_cards().select_related("episode__show")
 
     def with_comment_count(self):
-        """Annotate each review with its number of approved comments."""
+        """Annotate each review with its number of approved comments, as the
+        comment section shows them (comments.models.CommentQuerySet)."""
+        comments = self.model._meta.get_field("comments").related_model.objects
         approved = (
-            apps.get_model("reviews", "Comment")
-            .objects.approved()
+            comments.approved()
             .in_threads()
             .filter(review=models.OuterRef("pk"))
             .order_by()
@@ -60,6 +73,41 @@ class ReviewQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(comment_count=Coalesce(models.Subquery(approved), 0))
+
+    def around(self, review):
+        """Of these reviews, what the page of ``review`` shows around it, as
+        cards: up to four more on its show, newest first, and the reviews of the
+        nearest episodes before and after it. One query: the four newest, the
+        one before and the one after are each a subquery, found again among the
+        rows."""
+        others = self.for_cards().filter(show=review.show_id).exclude(pk=review.pk)
+        wanted = Q(pk__in=models.Subquery(others.values("pk")[:4]))
+        number = review.episode.number if review.episode else None
+        if number is not None:
+            before = others.filter(episode__number__lt=number).order_by(
+                "-episode__number", "-published_at", "-pk"
+            )
+            after = others.filter(episode__number__gt=number).order_by(
+                "episode__number", "-published_at", "-pk"
+            )
+            wanted |= Q(pk__in=models.Subquery(before.values("pk")[:1]))
+            wanted |= Q(pk__in=models.Subquery(after.values("pk")[:1]))
+        found = list(others.filter(wanted))  # newest first
+        episodes = [other for other in found if other.episode] if number else []
+        # max() and min() keep the first of equals: the newest review.
+        return {
+            "more_reviews": found[:4],
+            "previous_review": max(
+                (other for other in episodes if other.episode.number < number),
+                key=lambda other: other.episode.number,
+                default=None,
+            ),
+            "next_review": min(
+                (other for other in episodes if other.episode.number > number),
+                key=lambda other: other.episode.number,
+                default=None,
+            ),
+        }
 
 
 class Review(CoverImage):
@@ -228,9 +276,20 @@ class Review(CoverImage):
 
     def get_preview_url(self):
         """A link to this review as it stands, for someone without an account;
-        it expires after REVIEWS_PREVIEW_DAYS (see reviews.views.shared_preview)."""
+        it expires after REVIEWS_PREVIEW_DAYS (see pk_from_preview_token)."""
         token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(str(self.pk))
         return reverse("reviews:review-preview", kwargs={"token": token})
+
+    @staticmethod
+    def pk_from_preview_token(token):
+        """The review a preview link shows; None once tampered with or expired."""
+        max_age = timedelta(days=settings.REVIEWS_PREVIEW_DAYS)
+        try:
+            return signing.TimestampSigner(salt=PREVIEW_SALT).unsign(
+                token, max_age=max_age
+            )
+        except signing.BadSignature:
+            return None
 
     def clean(self):
         # Before constraint validation, which requires a publication time.
@@ -265,11 +324,26 @@ class Review(CoverImage):
             self.published_at = timezone.now()
 
     def is_published(self):
+        """ReviewQuerySet.published() for one review."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    def is_scheduled(self):
+        """ReviewQuerySet.scheduled() for one review."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def publish_now(self):
+        """Publish at once, even a review scheduled for later."""
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None or self.published_at > timezone.now():
+            self.published_at = timezone.now()
 
     def can_be_published_by(self, user):
         """Editors publish any review, writers their own (a new review will be

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from .. import seo
 from ..images import has_renditions, srcset
-from ..models import Comment, Review
+from ..models import Review
 
 register = template.Library()
 
@@ -42,25 +42,11 @@ def score_band(value):
 
 
 @register.simple_tag(takes_context=True)
-def pending_comments_count(context):
-    """Comments awaiting moderation that this staff user can see; None for
-    users who cannot see comments."""
-    user = context["request"].user
-    if not user.has_perm("reviews.view_comment"):
-        return None
-    return Comment.objects.for_staff(user).pending().count()
-
-
-@register.simple_tag(takes_context=True)
 def submitted_reviews(context):
     """For editors: the reviews writers have submitted, oldest first."""
     if not context["request"].user.has_perm("reviews.change_any_review"):
         return None
-    return (
-        Review.objects.filter(status=Review.Status.SUBMITTED)
-        .select_related("author")
-        .order_by("updated")
-    )
+    return Review.objects.submitted().select_related("author").order_by("updated")
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reviews.models import Comment
+from comments.models import Comment
 from tests.factories import make_review, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -67,9 +67,7 @@ def test_public_pages_have_no_serious_accessibility_violations(
     page.fill("form.comment-form [name=email]", "not an address")
     page.click("form.comment-form button[type=submit]")
     assert page.url.endswith(
-        reverse(
-            "reviews:comment-post", kwargs={"slug": "metallic-rouge-episode-1-review"}
-        )
+        reverse("comments:post", kwargs={"slug": "metallic-rouge-episode-1-review"})
     )
     found["comment-refused"] = blocking_violations(page)
     # A first comment: the page again, with a message and the comment, pending.

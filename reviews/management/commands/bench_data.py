@@ -19,12 +19,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from comments.models import Comment, render_comment_text
 from reviews import search
 from reviews.markdown import render_markdown
 from reviews.models import (
     SCORE_VALUES,
     Author,
-    Comment,
     Credit,
     Episode,
     Genre,
@@ -35,7 +35,6 @@ from reviews.models import (
     ThemeSong,
     reading_minutes,
 )
-from reviews.models.comment import render_comment_text
 
 # The writers of a bench data set: this tells it from any other data.
 USERNAME_PREFIX = "bench-writer-"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from comments.models import Comment
 from reviews.images import make_renditions, rendition_name, rendition_names
 from reviews.management.demo_content import (
     AUTHORS,
@@ -42,7 +43,6 @@ from reviews.management.demo_content import (
 )
 from reviews.models import (
     Author,
-    Comment,
     Credit,
     Episode,
     Genre,

@@ -15,8 +15,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Comment
-from .models.comment import count_links
+from .models import Comment, count_links
 
 Status = Comment.Status
 
@@ -115,7 +114,7 @@ def notify_moderators(comment_id, site_url):
     recipients = [
         user.email
         for user in get_user_model().objects.with_perm(
-            "reviews.change_comment", include_superusers=False
+            "comments.change_comment", include_superusers=False
         )
         if user.email
     ]
@@ -124,7 +123,7 @@ def notify_moderators(comment_id, site_url):
     site_url = site_url.rstrip("/")
 
     def admin_url(action):
-        path = reverse("admin:reviews_comment_moderate", args=[comment.pk, action])
+        path = reverse("admin:comments_comment_moderate", args=[comment.pk, action])
         return site_url + path
 
     context = {
@@ -132,11 +131,11 @@ def notify_moderators(comment_id, site_url):
         "review_url": site_url + comment.review.get_absolute_url(),
         "approve_url": admin_url("approve"),
         "spam_url": admin_url("spam"),
-        "queue_url": site_url + reverse("admin:reviews_comment_changelist"),
+        "queue_url": site_url + reverse("admin:comments_comment_changelist"),
     }
     send_mail(
         f"Comment awaiting moderation on “{comment.review.title}”",
-        render_to_string("reviews/email/held_comment.txt", context),
+        render_to_string("comments/email/held_comment.txt", context),
         None,
         recipients,
     )

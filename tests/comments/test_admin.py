@@ -3,21 +3,21 @@
 import pytest
 from django.urls import reverse
 
-from reviews.models import Comment
+from comments.models import Comment
 from tests.factories import make_comment, make_review
 
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
-CHANGELIST = reverse("admin:reviews_comment_changelist")
+CHANGELIST = reverse("admin:comments_comment_changelist")
 
 
 def change_url(comment):
-    return reverse("admin:reviews_comment_change", args=[comment.pk])
+    return reverse("admin:comments_comment_change", args=[comment.pk])
 
 
 def moderate_url(comment, action):
-    return reverse("admin:reviews_comment_moderate", args=[comment.pk, action])
+    return reverse("admin:comments_comment_moderate", args=[comment.pk, action])
 
 
 def bulk(client, action, *comments):
@@ -122,7 +122,7 @@ def test_moderator_cannot_list_reviews(moderator_client):
 
 def test_moderator_cannot_delete_comments(moderator_client):
     comment = make_comment()
-    url = reverse("admin:reviews_comment_delete", args=[comment.pk])
+    url = reverse("admin:comments_comment_delete", args=[comment.pk])
     assert moderator_client.post(url, {"post": "yes"}).status_code == 403
     assert Comment.objects.filter(pk=comment.pk).exists()
 
@@ -165,7 +165,7 @@ def test_editor_sees_every_comment(editor_client, own_review, others_review):
 
 
 def test_nobody_adds_comments_in_the_admin(editor_client):
-    assert editor_client.get(reverse("admin:reviews_comment_add")).status_code == 403
+    assert editor_client.get(reverse("admin:comments_comment_add")).status_code == 403
 
 
 def test_admin_index_counts_pending_comments(moderator_client):

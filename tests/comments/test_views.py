@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.forms import CommentForm
-from reviews.models import Comment
-from reviews.models.comment import render_comment_text
+from comments.forms import CommentForm
+from comments.models import Comment, render_comment_text
 from tests.factories import make_comment, make_review
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +49,7 @@ def comment_data(review, **overrides):
 
 def post(client, review, **overrides):
     return client.post(
-        reverse("reviews:comment-post", args=[review.slug]),
+        reverse("comments:post", args=[review.slug]),
         comment_data(review, **overrides),
     )
 
@@ -281,7 +280,7 @@ def test_form_sent_faster_than_a_human_types_is_spam(client, review):
 
 def test_double_submission_creates_one_comment(client, review):
     data = comment_data(review)
-    url = reverse("reviews:comment-post", args=[review.slug])
+    url = reverse("comments:post", args=[review.slug])
     first = client.post(url, data)
     second = client.post(url, data)
     assert Comment.objects.count() == 1
@@ -318,7 +317,7 @@ def test_hourly_rate_limit(client, review, settings):
 
 def test_rate_limit_ignores_a_forged_forwarded_for_header(client, review, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    url = reverse("reviews:comment-post", args=[review.slug])
+    url = reverse("comments:post", args=[review.slug])
     # The client writes the first address; the proxy appends the real one.
     client.post(url, comment_data(review), HTTP_X_FORWARDED_FOR="10.0.0.1, 1.2.3.4")
     response = client.post(
@@ -331,7 +330,7 @@ def test_rate_limit_ignores_a_forged_forwarded_for_header(client, review, settin
 
 def test_rate_limit_is_per_client_behind_the_proxy(client, review, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    url = reverse("reviews:comment-post", args=[review.slug])
+    url = reverse("comments:post", args=[review.slug])
     client.post(url, comment_data(review), HTTP_X_FORWARDED_FOR="1.2.3.4")
     response = client.post(
         url,
@@ -343,7 +342,7 @@ def test_rate_limit_is_per_client_behind_the_proxy(client, review, settings):
 
 def test_ip_address_is_kept_truncated(client, review):
     client.post(
-        reverse("reviews:comment-post", args=[review.slug]),
+        reverse("comments:post", args=[review.slug]),
         comment_data(review),
         REMOTE_ADDR="203.0.113.77",
     )
@@ -403,7 +402,7 @@ def test_draft_preview_has_no_comment_form(editor_client):
 
 
 def test_comments_only_accept_post(client, review):
-    url = reverse("reviews:comment-post", args=[review.slug])
+    url = reverse("comments:post", args=[review.slug])
     assert client.get(url).status_code == 405
 
 
@@ -567,8 +566,8 @@ def test_held_comment_emails_the_moderators(
     assert review.title in message.subject
     assert "Is <b>this</b> held?" in message.body
     assert "First comment from this e-mail address." in message.body
-    assert f"/admin/reviews/comment/{comment.pk}/moderate/approve/" in message.body
-    assert f"/admin/reviews/comment/{comment.pk}/moderate/spam/" in message.body
+    assert f"/admin/comments/comment/{comment.pk}/moderate/approve/" in message.body
+    assert f"/admin/comments/comment/{comment.pk}/moderate/spam/" in message.body
     assert review.get_absolute_url() in message.body
 
 

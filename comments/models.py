@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from ..pagecache import content_changed
-from .review import Review
+from reviews.models import Review
+from reviews.pagecache import content_changed
 
 # Only http(s) addresses become links; anything else stays text.
 URL_PATTERN = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
@@ -50,38 +52,47 @@ def count_links(text):
     return len(URL_PATTERN.findall(text))
 
 
+class CommentStatus(models.IntegerChoices):
+    """Integers, so that the queue sorts pending first."""
+
+    PENDING = 0, "Awaiting moderation"
+    APPROVED = 1, "Approved"
+    SPAM = 2, "Spam"
+    REMOVED = 3, "Removed"
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
-        return self.filter(status=Comment.Status.APPROVED)
+        return self.filter(status=CommentStatus.APPROVED)
 
     def in_threads(self):
         """Each top-level comment followed by its replies, oldest first; replies
         to a comment no longer approved are left out with it."""
         return (
-            self.filter(Q(parent=None) | Q(parent__status=Comment.Status.APPROVED))
+            self.filter(Q(parent=None) | Q(parent__status=CommentStatus.APPROVED))
             .annotate(thread=Coalesce("parent_id", "id"))
             .order_by("thread", "pk")
         )
 
     def pending(self):
-        return self.filter(status=Comment.Status.PENDING)
+        return self.filter(status=CommentStatus.PENDING)
 
     def visible(self, own_ids=(), moderator=False):
         """What a reader sees: approved comments, plus their own pending ones (or
         every pending one for a moderator)."""
-        shown = Q(status=Comment.Status.APPROVED)
+        shown = Q(status=CommentStatus.APPROVED)
         if moderator:
-            shown |= Q(status=Comment.Status.PENDING)
+            shown |= Q(status=CommentStatus.PENDING)
         elif own_ids:
-            shown |= Q(status=Comment.Status.PENDING, pk__in=own_ids)
+            shown |= Q(status=CommentStatus.PENDING, pk__in=own_ids)
         return self.filter(shown)
 
     def for_staff(self, user):
         """Moderators and editors see every comment; writers those on the reviews
         they may edit."""
-        if user.has_perm("reviews.change_comment"):
+        if user.has_perm("comments.change_comment"):
             return self
-        if user.has_perm("reviews.view_comment"):
+        if user.has_perm("comments.view_comment"):
             return self.filter(review__in=Review.objects.editable_by(user))
         return self.none()
 
@@ -100,12 +111,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    # Integers so that the queue sorts pending first.
-    class Status(models.IntegerChoices):
-        PENDING = 0, "Awaiting moderation"
-        APPROVED = 1, "Approved"
-        SPAM = 2, "Spam"
-        REMOVED = 3, "Removed"
+    Status = CommentStatus
 
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="comments"
@@ -123,7 +129,9 @@ class Comment(models.Model):
     website = models.URLField(blank=True)
     text = models.TextField()
     text_html = models.TextField(editable=False)
-    status = models.PositiveSmallIntegerField(choices=Status, default=Status.PENDING)
+    status = models.PositiveSmallIntegerField(
+        choices=CommentStatus, default=CommentStatus.PENDING
+    )
     moderation_reason = models.CharField(
         max_length=200, blank=True, help_text="Why the rules gave it this status."
     )
@@ -149,10 +157,13 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        # The table it had in the reviews app, before comments had their own.
+        db_table = "reviews_comment"
         ordering = ["status", "-created"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=[0, 1, 2, 3]), name="comment_status_valid"
+                condition=Q(status__in=CommentStatus.values),
+                name="comment_status_valid",
             ),
         ]
         indexes = [
@@ -182,3 +193,22 @@ class Comment(models.Model):
 
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+
+# What readers see changes when a comment is approved, or an approved one
+# changes or goes (reviews.pagecache); a new comment awaiting moderation changes
+# no page but its writer's, which is never cached.
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="pages-comment-saved")
+def comment_saved(sender, instance, created, **kwargs):
+    if not created or instance.is_approved():
+        content_changed()
+
+
+@receiver(post_delete, sender=Comment, dispatch_uid="pages-comment-deleted")
+def comment_deleted(sender, instance, **kwargs):
+    content_changed()

@@ -1,8 +1,8 @@
 import pytest
 from django.test import RequestFactory
 
-from reviews import moderation
-from reviews.models import Comment
+from comments import moderation
+from comments.models import Comment
 from tests.factories import make_comment, make_review
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,177 @@
+"""The moderation queue: pending comments first, bulk actions, the comment in
+context, and the confirmation page the moderators' e-mail links open."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from .models import Comment
+
+# Moderation actions: name -> (new status, the statuses it applies to, label).
+MODERATION = {
+    "approve": (Comment.Status.APPROVED, None, "Approve"),
+    "spam": (Comment.Status.SPAM, None, "Mark as spam"),
+    "not_spam": (Comment.Status.APPROVED, [Comment.Status.SPAM], "Not spam"),
+    "remove": (Comment.Status.REMOVED, None, "Remove"),
+}
+
+
+def moderation_action(name):
+    """A bulk action applying MODERATION[name] to the selected comments."""
+    label = MODERATION[name][2]
+
+    @admin.action(permissions=["change"], description=f"{label}: selected comments")
+    def action(modeladmin, request, queryset):
+        modeladmin.moderate(request, queryset, name)
+
+    action.__name__ = name
+    return action
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: pending comments first (Status sorts them so)."""
+
+    list_display = [
+        "excerpt",
+        "name",
+        "email",
+        "status",
+        "review_link",
+        "ip_address",
+        "created",
+        "in_context",
+    ]
+    list_filter = ["status", "created"]
+    list_select_related = ["review"]
+    search_fields = ["name", "email", "text", "review__title", "ip_address"]
+    date_hierarchy = "created"
+    ordering = ["status", "-created"]
+    actions = [moderation_action(name) for name in MODERATION]
+    fields = [
+        "status",
+        "review_link",
+        "in_context",
+        "name",
+        "email",
+        "website",
+        "text_display",
+        "moderation_reason",
+        "ip_address",
+        "created",
+        "moderated",
+    ]
+    readonly_fields = [field for field in fields if field != "status"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def has_add_permission(self, request):
+        return False  # Comments come from readers.
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(comment.text).chars(80)
+
+    @admin.display(description="Comment")
+    def text_display(self, comment):
+        # text_html is render_comment_text()'s escaped output.
+        return format_html(
+            '<div class="comment-text">{}</div>', mark_safe(comment.text_html)
+        )
+
+    @admin.display(description="Review", ordering="review__title")
+    def review_link(self, comment):
+        title = Truncator(comment.review.title).chars(40)
+        return format_html(
+            '<a href="{}">{}</a>', comment.review.get_absolute_url(), title
+        )
+
+    @admin.display(description="In context")
+    def in_context(self, comment):
+        return format_html(
+            '<a href="{}">View on the page</a>', comment.get_absolute_url()
+        )
+
+    @admin.display(description="Moderated")
+    def moderated(self, comment):
+        if not comment.moderated_at:
+            return "—"
+        return f"{comment.moderated_at:%Y-%m-%d %H:%M} by {comment.moderated_by}"
+
+    def save_model(self, request, obj, form, change):
+        # Only the status is editable: set it the way the actions do.
+        if "status" in form.changed_data:
+            Comment.objects.filter(pk=obj.pk).moderate(obj.status, request.user)
+
+    def moderate(self, request, queryset, action, seen_status=None):
+        """Apply a moderation action; say what changed, and when another
+        moderator had already acted."""
+        status, only_from, _ = MODERATION[action]
+        if only_from:
+            queryset = queryset.filter(status__in=only_from)
+        if seen_status is not None:
+            queryset = queryset.filter(status=seen_status)
+        changed = queryset.moderate(status, request.user)
+        if changed:
+            label = Comment.Status(status).label.lower()
+            plural = "s" if changed != 1 else ""
+            self.message_user(request, f"{changed} comment{plural} now {label}.")
+        else:
+            self.message_user(
+                request,
+                "Nothing changed: the comment was already in that state, or another "
+                "moderator acted on it first.",
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/moderate/<str:action>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="comments_comment_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, pk, action):
+        """The e-mail's links: confirm, then act on one comment. Acting on GET
+        would let a mail scanner that follows links moderate the queue."""
+        if action not in MODERATION or not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method == "POST":
+            seen = request.POST.get("seen_status", "")
+            self.moderate(
+                request,
+                Comment.objects.filter(pk=pk),
+                action,
+                seen_status=int(seen) if seen.isdigit() else None,
+            )
+            return redirect(pending_queue_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "comment": comment,
+            "action_label": MODERATION[action][2],
+            "title": f"{MODERATION[action][2]}: a comment by {comment.name}",
+        }
+        return TemplateResponse(
+            request, "admin/comments/comment/moderate.html", context
+        )
+
+
+def pending_queue_url():
+    """The queue, filtered to the comments awaiting moderation."""
+    query = urlencode({"status__exact": Comment.Status.PENDING})
+    return f"{reverse('admin:comments_comment_changelist')}?{query}"

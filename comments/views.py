@@ -1,0 +1,211 @@
+"""Posting a comment, and the comment section of a review page (its threads,
+paged, and the form), which reviews' page pulls in through {% comment_section %}."""
+
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import FormView
+
+from reviews.models import Review
+from reviews.views import ReviewPageMixin
+
+from . import moderation
+from .forms import CommentForm
+from .models import Comment
+
+OWN_COMMENTS_KEY = "own_pending_comments"
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PostCommentView(ReviewPageMixin, FormView):
+    """A reader's comment. Without CSRF protection on purpose: a comment is not
+    tied to the sender's account or session (it names whoever the form says), so
+    a forged request can do nothing the forger could not do directly, and the
+    review page carries no CSRF token, so it can be served from the page cache.
+    The signed form token, honeypot and rate limit are what keep robots out.
+
+    A refused comment comes back on the review page with its text."""
+
+    http_method_names = ["post"]
+    form_class = CommentForm
+
+    def get_queryset(self):
+        return Review.objects.published().for_page()
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.comments_are_open():
+            return self.refuse(self.get_form(), status=403)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "review": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(comment_form=kwargs.get("form"), **kwargs)
+
+    def refuse(self, form, status=200):
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def form_invalid(self, form):
+        form.renew_token()
+        return self.refuse(form)
+
+    def form_valid(self, form):
+        comment = form.save(commit=False)
+        if existing := Comment.objects.filter(fingerprint=comment.fingerprint).first():
+            return commented(self.request, existing)
+        address = moderation.client_ip(self.request)
+        if wait := moderation.seconds_to_wait(address, comment.fingerprint):
+            form.add_error(
+                None,
+                "You are commenting faster than we allow. Wait "
+                f"{'an hour' if wait >= 3600 else f'{wait} seconds'}, then send "
+                "your comment again: it is kept below.",
+            )
+            response = self.refuse(form, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        comment.ip_address = moderation.stored_ip(address)
+        comment.status, comment.moderation_reason = moderation.moderate(
+            comment,
+            honeypot=form.cleaned_data["homepage"],
+            seconds_to_post=form.seconds_to_post,
+        )
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # The same form sent twice at once: the first one made the comment.
+            existing = Comment.objects.filter(fingerprint=comment.fingerprint).first()
+            if existing is None:
+                raise
+            return commented(self.request, existing)
+        if comment.is_pending():
+            site_url = self.request.build_absolute_uri("/")
+            transaction.on_commit(
+                partial(moderation.notify_moderators.enqueue, comment.pk, site_url)
+            )
+        return commented(self.request, comment)
+
+
+def commented(request, comment):
+    """Where a commenter lands after posting: their comment, or the news that it
+    awaits moderation (spam is told the same, and never shown)."""
+    if comment.is_approved():
+        messages.success(request, "Thank you: your comment is published.")
+        return redirect(comment.get_absolute_url())
+    messages.info(
+        request,
+        "Thank you: your comment is awaiting moderation. It will appear once a "
+        "moderator has approved it.",
+    )
+    if comment.is_pending():
+        own = request.session.get(OWN_COMMENTS_KEY, [])
+        if comment.pk not in own:
+            request.session[OWN_COMMENTS_KEY] = [*own, comment.pk][-20:]
+        return redirect(comment.get_absolute_url())
+    return redirect(comment.review.get_absolute_url() + "#comments")
+
+
+@dataclass
+class Thread:
+    """A top-level comment and its replies on one page; ``comment`` is None when
+    the thread began on an earlier page."""
+
+    comment: Comment | None
+    replies: list = field(default_factory=list)
+
+    def takes(self, reply):
+        """Whether ``reply`` continues this thread: it answers the thread's
+        comment, or the same comment as the replies before it (a thread that
+        began on an earlier page)."""
+        if self.comment is not None:
+            return self.comment.pk == reply.parent_id
+        return self.replies[-1].parent_id == reply.parent_id
+
+
+def group_threads(comments):
+    """Comments in thread order (see CommentQuerySet.in_threads) as Threads."""
+    threads = []
+    for comment in comments:
+        if comment.parent_id is None:
+            threads.append(Thread(comment))
+        elif threads and threads[-1].takes(comment):
+            threads[-1].replies.append(comment)
+        else:
+            threads.append(Thread(None, [comment]))
+    return threads
+
+
+def parse_start(value):
+    """?comments_from=<thread>-<comment> as (thread, comment, one spelling of
+    it for cache keys); a page's start is a keyset, so page 40 of a long
+    discussion, or of one long thread, costs what page 1 does."""
+    thread, _, first = value.partition("-")
+    try:
+        thread, first = int(thread or 0), int(first or 0)
+    except ValueError:
+        return 0, 0, ""
+    return thread, first, f"{thread}-{first}" if value else ""
+
+
+def section_context(request, review, form=None):
+    """The comment section of a published review: one page of its visible
+    comments in thread order, oldest first, and the form (``form``: a refused
+    one, shown again with its text). The comments are read lazily: not at all
+    when the template finds the list in the fragment cache, which it may only
+    when the list is everyone's (no comment of this reader's own awaiting
+    moderation, not a moderator's view)."""
+    moderator = request.user.has_perm("comments.change_comment")
+    own_ids = request.session.get(OWN_COMMENTS_KEY, [])
+    thread, first, start = parse_start(request.GET.get("comments_from", ""))
+    per_page = settings.COMMENTS_PER_PAGE
+
+    def read_page():
+        rows = list(
+            Comment.objects.visible(own_ids=own_ids, moderator=moderator)
+            .filter(review=review)
+            .in_threads()
+            .filter(Q(thread__gt=thread) | Q(thread=thread, pk__gte=first))
+            .select_related("parent")[: per_page + 1]
+        )
+        following = rows[per_page] if len(rows) > per_page else None
+        return {
+            "threads": group_threads(rows[:per_page]),
+            "next": following and f"{following.thread}-{following.pk}",
+        }
+
+    page = SimpleLazyObject(read_page)
+    threads = SimpleLazyObject(lambda: page["threads"])
+    is_open = review.comments_are_open()
+    if form is None and is_open:
+        form = CommentForm(review, initial={"reply_to": reply_to(request, threads)})
+    return {
+        "review": review,
+        "comment_threads": threads,
+        "comments_next": SimpleLazyObject(lambda: page["next"]),
+        "comments_start": start,
+        "comments_shared": not (own_ids or moderator),
+        "comment_form": form,
+        "comments_open": is_open,
+        "comment_moderator": moderator,
+    }
+
+
+def reply_to(request, threads):
+    """The comment ?reply_to= names, when it is on this page."""
+    try:
+        parent = int(request.GET.get("reply_to", ""))
+    except ValueError:
+        return None  # without ?reply_to= the threads are not read
+    shown = {thread.comment.pk for thread in threads if thread.comment}
+    return parent if parent in shown else None
