@@ -6,7 +6,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers that keep the search index in sync.
-        from . import search  # noqa: F401
         from .pagecache import connect_receivers
+        from .search import receivers  # noqa: F401
 
         connect_receivers()
