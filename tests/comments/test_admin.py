@@ -199,6 +199,17 @@ def test_email_link_asks_before_acting(moderator_client):
     assert comment.status == Status.PENDING
 
 
+def test_email_link_from_before_comments_had_their_own_app_still_opens(
+    moderator_client,
+):
+    comment = make_comment(status=Status.PENDING)
+    old_link = f"/admin/reviews/comment/{comment.pk}/moderate/approve/?from=mail"
+    response = moderator_client.get(old_link)
+    assert response.status_code == 302
+    assert response["Location"] == moderate_url(comment, "approve") + "?from=mail"
+    assert moderator_client.get(response["Location"]).status_code == 200
+
+
 def test_email_link_acts_once_confirmed(moderator_client):
     comment = make_comment(status=Status.PENDING)
     moderator_client.post(
