@@ -21,9 +21,10 @@ from .models import (
     Studio,
     ThemeSong,
 )
+from .scores import format_score
 
-admin.site.site_header = "Three Episode Rule"
-admin.site.site_title = "Three Episode Rule admin"
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Writing desk"
 
 
@@ -205,7 +206,7 @@ class ReviewAdmin(
 
     @admin.display(description="Score", ordering="score")
     def score_display(self, review):
-        return "—" if review.score is None else f"{review.score:g}/10"
+        return "—" if review.score is None else f"{format_score(review.score)}/10"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -12,6 +12,7 @@ import html
 import re
 from urllib.parse import urljoin, urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -21,8 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from .models import Author, Review, Show
-from .seo import SITE_NAME
-from .templatetags.reviews import score
+from .scores import format_score
 
 FEED_LENGTH = 20
 
@@ -119,7 +119,7 @@ class LatestReviewsFeed(Feed):
         return self.request.build_absolute_uri(url)
 
     def title(self, obj):
-        return f"{SITE_NAME}: reviews"
+        return f"{settings.SITE_NAME}: reviews"
 
     def link(self, obj):
         return reverse("reviews:review-list")
@@ -135,7 +135,7 @@ class LatestReviewsFeed(Feed):
         return self.description(obj)
 
     def author_name(self, obj):
-        return SITE_NAME
+        return settings.SITE_NAME
 
     def author_link(self, obj):
         return self.absolute(reverse("reviews:home"))
@@ -198,7 +198,7 @@ class LatestReviewsFeed(Feed):
         """Score and verdict, the cover, the spoiler-free body, a link home."""
         facts = []
         if review.score is not None:
-            facts.append(f"Score: {score(review.score)}/10")
+            facts.append(f"Score: {format_score(review.score)}/10")
         if review.verdict:
             facts.append(f"Verdict: {review.get_verdict_display()}")
         parts = []
@@ -224,7 +224,7 @@ class LatestReviewsFeed(Feed):
             format_html(
                 '<p><a href="{}">Read this review on {}</a></p>',
                 review.get_absolute_url(),
-                SITE_NAME,
+                settings.SITE_NAME,
             )
         )
         page = self.absolute(review.get_absolute_url())
@@ -242,13 +242,13 @@ class ShowReviewsFeed(LatestReviewsFeed):
         return Show.objects.get(slug=slug)
 
     def title(self, show):
-        return f"{SITE_NAME}: {show.title} reviews"
+        return f"{settings.SITE_NAME}: {show.title} reviews"
 
     def link(self, show):
         return show.get_absolute_url()
 
     def description(self, show):
-        return f"Every review of {show.title} on {SITE_NAME}, newest first."
+        return f"Every review of {show.title} on {settings.SITE_NAME}, newest first."
 
     def author_name(self, show):
         return None
@@ -270,13 +270,13 @@ class AuthorReviewsFeed(LatestReviewsFeed):
         return Author.objects.filter(Exists(published)).get(slug=slug)
 
     def title(self, author):
-        return f"{SITE_NAME}: reviews by {author.name}"
+        return f"{settings.SITE_NAME}: reviews by {author.name}"
 
     def link(self, author):
         return author.get_absolute_url()
 
     def description(self, author):
-        return f"Anime reviews by {author.name} on {SITE_NAME}, newest first."
+        return f"Anime reviews by {author.name} on {settings.SITE_NAME}, newest first."
 
     def author_name(self, author):
         return author.name

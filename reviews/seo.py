@@ -5,11 +5,11 @@ reviews.templatetags.reviews). Only spoiler-free text goes in: the summary,
 never the recap or the body.
 """
 
+from django.conf import settings
 from django.templatetags.static import static
 
 from .models import Credit
 
-SITE_NAME = "Three Episode Rule"
 CONTEXT = "https://schema.org"
 
 
@@ -27,7 +27,7 @@ def image_url(request, image):
 def publisher(request):
     return {
         "@type": "Organization",
-        "name": SITE_NAME,
+        "name": settings.SITE_NAME,
         "url": absolute(request, "/"),
         "logo": {
             "@type": "ImageObject",
@@ -57,9 +57,8 @@ def tv_series(request, show, context=True):
             "url": absolute(request, show.get_absolute_url()),
         }
     )
-    alternate = [title for title in (show.title_english, show.title_japanese) if title]
-    if alternate:
-        data["alternateName"] = alternate
+    if show.alternate_titles:
+        data["alternateName"] = show.alternate_titles
     if show.synopsis:
         data["description"] = show.synopsis
     if show.cover:

@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reviews.pagecache.fragment_cache",
+                "reviews.context_processors.site",
             ],
         },
     },
@@ -279,6 +280,9 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 REVIEWS_UPLOAD_MAX_BYTES = int(os.environ.get("REVIEWS_UPLOAD_MAX_BYTES", 10 * 2**20))
 REVIEWS_UPLOAD_MAX_PIXELS = 40_000_000
 REVIEWS_UPLOAD_MAX_WIDTH = 2400
+
+# The site's name, in every page's title, the feeds, the admin and link previews.
+SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Three Episode Rule")
 
 # Where `manage.py demo` keeps the demo accounts' passwords (git-ignored).
 DEMO_ACCOUNTS_FILE = BASE_DIR / ".demo-accounts"

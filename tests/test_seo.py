@@ -206,7 +206,7 @@ def test_review_without_a_score_is_a_blog_posting_about_the_episode(client):
 def test_show_page_json_ld_is_the_series(client, episode_review):
     (data,) = head(client, episode_review.show.get_absolute_url()).of_type("TVSeries")
     assert data["name"] == "Metallic Rouge"
-    assert data["alternateName"] == ["Metallic Rouge", "メタリックルージュ"]
+    assert data["alternateName"] == ["メタリックルージュ"]  # not the name again
     assert data["description"] == "An android hunts nine rogue androids."
     assert data["productionCompany"][0]["name"] == "Bones"
 

@@ -125,6 +125,10 @@ def create_index(apps, schema_editor):
         return
     for statement in STATEMENTS[connection.vendor]:
         schema_editor.execute(statement)
+    write_documents(apps, connection)
+
+
+def write_documents(apps, connection):
     keys = KEYS[connection.vendor]
     with connection.cursor() as cursor:
         for table, row in documents(apps):

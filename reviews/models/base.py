@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from ..images import validate_image
+from ..scores import band_ranges
 
 WORDS_PER_MINUTE = 220
 
@@ -87,20 +88,16 @@ class ReviewedQuerySet(models.QuerySet):
         )
 
     def with_score_bands(self):
-        """How many published scores are high (8+), mid (6 to 7.5) and low:
-        the bands of the score colours."""
+        """How many published scores fall in each band of the score colours
+        (reviews.scores): ``high_scores``, ``mid_scores``, ``low_scores``."""
         published = published_condition("reviews__")
-        bands = {
-            "high_scores": Q(reviews__score__gte=8),
-            "mid_scores": Q(reviews__score__gte=6, reviews__score__lt=8),
-            "low_scores": Q(reviews__score__lt=6),
-        }
-        return self.annotate(
-            **{
-                name: models.Count("reviews", filter=published & band)
-                for name, band in bands.items()
-            }
-        )
+        counts = {}
+        for name, lowest, below in band_ranges():
+            band = Q(reviews__score__gte=lowest)
+            if below is not None:
+                band &= Q(reviews__score__lt=below)
+            counts[f"{name}_scores"] = models.Count("reviews", filter=published & band)
+        return self.annotate(**counts)
 
 
 def reading_minutes(*html_fragments):

@@ -170,6 +170,16 @@ class Show(CoverImage):
         return ""
 
     @property
+    def alternate_titles(self):
+        """Its other titles, English then Japanese, each only when it has one
+        that differs from the title."""
+        return [
+            title
+            for title in (self.title_english, self.title_japanese)
+            if title and title != self.title
+        ]
+
+    @property
     def season_label(self):
         if self.season and self.year:
             return f"{self.get_season_display()} {self.year}"

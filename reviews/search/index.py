@@ -14,7 +14,7 @@ def review_document(review):
     show = review.show
     return [
         fold(review.title),
-        fold(" ".join([show.title, show.title_english, show.title_japanese])),
+        fold(" ".join([show.title, *show.alternate_titles])),
         fold(review.summary),
         fold(review.author.name),
         fold(body_text(review.body_spoiler_free_html)),
@@ -24,7 +24,7 @@ def review_document(review):
 def show_document(show):
     return [
         fold(show.title),
-        fold(" ".join([show.title_english, show.title_japanese])),
+        fold(" ".join(show.alternate_titles)),
         fold(show.synopsis),
     ]
 

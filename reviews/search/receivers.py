@@ -36,9 +36,9 @@ def show_saved(sender, instance, created, raw=False, update_fields=None, **kwarg
         return
     index_shows([instance])
     if not created:
-        titles = [instance.title, instance.title_english, instance.title_japanese]
+        titles = " ".join([instance.title, *instance.alternate_titles])
         update_reviews_of(
-            "show_titles", fold(" ".join(titles)), Review.objects.filter(show=instance)
+            "show_titles", fold(titles), Review.objects.filter(show=instance)
         )
 
 

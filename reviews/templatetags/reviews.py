@@ -8,16 +8,14 @@ from django.utils.safestring import mark_safe
 from .. import seo
 from ..images import has_renditions, srcset
 from ..models import Review
+from ..scores import band_legend, format_score, score_band
 
 register = template.Library()
 
 
-@register.filter
-def score(value):
-    """A score with at most one decimal: 7.0 -> "7", 7.5 -> "7.5", 7.25 -> "7.2"."""
-    if value is None or value == "":
-        return ""
-    return f"{round(float(value), 1):g}"
+register.filter("score", format_score)
+register.filter("score_band", score_band)
+register.simple_tag(band_legend, name="score_band_legend")
 
 
 @register.filter
@@ -26,19 +24,6 @@ def percent_of_ten(value):
     if value is None:
         return 0
     return round(float(value) * 10)
-
-
-@register.filter
-def score_band(value):
-    """high, mid or low: the colour family of a score."""
-    if value is None:
-        return "none"
-    value = float(value)
-    if value >= 8:
-        return "high"
-    if value >= 6:
-        return "mid"
-    return "low"
 
 
 @register.simple_tag(takes_context=True)

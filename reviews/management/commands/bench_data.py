@@ -372,7 +372,9 @@ class Command(BaseCommand):
                     year=year,
                     premiere_date=premiere,
                     episode_count=episodes[i],
-                    airing_status="finished" if finished else "airing",
+                    airing_status=Show.Airing.FINISHED
+                    if finished
+                    else Show.Airing.AIRING,
                 )
             )
         shows = self.bulk(Show, shows, count, "shows")
@@ -456,9 +458,10 @@ class Command(BaseCommand):
             published_at += timedelta(weeks=weeks, hours=rng.uniform(12, 120))
             if published_at > self.now:
                 published_at = self.now - timedelta(hours=rng.uniform(1, 24 * 30))
-            status, chance = "published", rng.random()
+            status, chance = Review.Status.PUBLISHED, rng.random()
             if chance < 0.015:  # drafts and reviews submitted for review
-                status, published_at = rng.choice(["draft", "submitted"]), None
+                status = rng.choice([Review.Status.DRAFT, Review.Status.SUBMITTED])
+                published_at = None
             elif chance < 0.02:  # scheduled
                 published_at = self.now + timedelta(hours=rng.uniform(1, 24 * 14))
             aspects = {
