@@ -49,7 +49,7 @@ format: setup
 check: setup
 	DJANGO_DEBUG=1 $(PYTHON) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	  DJANGO_ALLOWED_HOSTS=reviews.example.com \
+	  DJANGO_ALLOWED_HOSTS=reviews.example.com DJANGO_RELEASE=check \
 	  $(PYTHON) manage.py check --deploy --fail-level WARNING
 
 test: setup lint check

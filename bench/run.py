@@ -346,6 +346,8 @@ def main():
         DJANGO_SETTINGS_MODULE="reviewsite.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        # Each run its own: no page cached by another run's code is served.
+        DJANGO_RELEASE=f"bench-{secrets.token_hex(4)}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         # Plain HTTP on 127.0.0.1: no redirect to HTTPS.
         DJANGO_SECURE_SSL_REDIRECT="0",

@@ -5,8 +5,9 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self):
-        # Connects the receivers that keep the search index in sync.
-        from .pagecache import connect_receivers
+        # The deploy check, and the receivers that keep the search index in
+        # sync, register themselves when imported.
+        from . import checks, pagecache  # noqa: F401
         from .search import receivers  # noqa: F401
 
-        connect_receivers()
+        pagecache.connect_receivers()

@@ -8,6 +8,7 @@ anything smuggled after the image data.
 
 import contextlib
 import io
+import re
 import uuid
 import warnings
 
@@ -109,8 +110,22 @@ def reencode_image(file):
         options.update(quality=85)
     output = io.BytesIO()
     image.save(output, format=image_format, **{**info, **options})
-    name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
-    return ContentFile(output.getvalue(), name=name)
+    name = f"{uuid.uuid4().hex}-{image.width}x{image.height}"
+    return ContentFile(
+        output.getvalue(), name=f"{name}.{ALLOWED_FORMATS[image_format]}"
+    )
+
+
+# A stored image's name says its size (see reencode_image), so a page can give
+# it width, height and srcset without opening it (on S3-like storage, a request).
+SIZE_IN_NAME = re.compile(r"-(\d+)x(\d+)\.[a-z]+$")
+
+
+def size_from_name(name):
+    """(width, height) from a stored image's name; None for a name without."""
+    if match := SIZE_IN_NAME.search(name):
+        return int(match[1]), int(match[2])
+    return None
 
 
 # Renditions: narrower copies for srcset, each in WebP and in the original format.

@@ -26,7 +26,6 @@ import re
 
 import nh3
 from django.conf import settings
-from django.core.files.storage import default_storage
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import paragraph
@@ -35,9 +34,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from PIL import Image
 
-from .images import has_renditions, rendition_name, srcset
+from .images import has_renditions, size_from_name, srcset
 
 INLINE_SPOILERS = [(">!", "!<"), ("||", "||")]
 
@@ -287,28 +285,18 @@ def _render_image(self, tokens, idx, options, env):
 
 def _add_renditions(token):
     """An image uploaded here gets its size and its WebP renditions (made at
-    upload by reviews.images); this runs when the review is saved, not read."""
+    upload by reviews.images), both known from its name: rendering opens no
+    file, so saving a review costs no storage request."""
     src = token.attrGet("src") or ""
-    media_url = (
-        settings.MEDIA_URL
-        if settings.MEDIA_URL.startswith("/")
-        else ("/" + settings.MEDIA_URL)
-    )
+    media_url = "/" + settings.MEDIA_URL.lstrip("/")
     if not src.startswith(media_url + "uploads/"):
         return
     name = src.removeprefix(media_url)
-    if not default_storage.exists(name):
+    if (size := size_from_name(name)) is None:
         return
-    try:
-        with default_storage.open(name) as file, Image.open(file) as image:
-            width, height = image.size
-    except (OSError, Image.UnidentifiedImageError, Image.DecompressionBombError):
-        return
+    width, height = size
     token.attrSet("width", str(width))
     token.attrSet("height", str(height))
-    if not has_renditions(name) or not default_storage.exists(
-        rendition_name(name, None, "webp")
-    ):
-        return
-    token.attrSet("srcset", srcset(name, width, "webp"))
-    token.attrSet("sizes", "(min-width: 48rem) 44rem, 100vw")
+    if has_renditions(name):
+        token.attrSet("srcset", srcset(name, width, "webp"))
+        token.attrSet("sizes", "(min-width: 48rem) 44rem, 100vw")

@@ -38,7 +38,7 @@ from .models import Review, Revision
 logger = logging.getLogger(__name__)
 
 # Pages and fragments rendered by other code are never served: their keys hold
-# the release (settings.RELEASE: DJANGO_RELEASE, else a digest of the code).
+# the release (settings.RELEASE: DJANGO_RELEASE).
 RELEASE = settings.RELEASE
 VERSION_KEY = "pages:version"
 NEXT_PUBLICATION_KEY = "pages:next-publication"

@@ -6,7 +6,6 @@ safe local default. Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
 DATABASE_URL and, for several app servers, REDIS_URL (see README.md).
 """
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -36,17 +35,43 @@ if DEBUG and not SECRET_KEY:
     SECRET_KEY = "django-insecure-local-development-only"
 
 
-def require_secret_key():
-    """Called by wsgi.py and asgi.py: the site never serves without a secret key.
+# Cached pages and fragments are kept per release, so a deployment never serves
+# what the code before it rendered (the content version is shared by all). Set
+# it to what is deployed (the git commit); local runs have one constant.
+RELEASE = os.environ.get("DJANGO_RELEASE", "local" if DEBUG else "")
 
-    Management commands that need none (check, migrate, makemigrations) still run.
+MISSING_SETTINGS = {
+    "DJANGO_SECRET_KEY": (
+        "generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    ),
+    "DJANGO_RELEASE": (
+        "name the code being deployed, e.g. DJANGO_RELEASE=$(git rev-parse HEAD), "
+        "so cached pages from other code are never served"
+    ),
+}
+
+
+def missing_settings():
+    """The settings production needs that are not set: (variable, how to set it)."""
+    values = {"DJANGO_SECRET_KEY": SECRET_KEY, "DJANGO_RELEASE": RELEASE}
+    return [(name, how) for name, how in MISSING_SETTINGS.items() if not values[name]]
+
+
+def require_production_settings():
+    """Called by wsgi.py and asgi.py: the site never serves without a secret key
+    and a release name (reviews.checks says the same to `check --deploy`).
+
+    Management commands that need neither (check, migrate, makemigrations) still
+    run.
     """
-    if not SECRET_KEY:
+    if missing := missing_settings():
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. It is required when DJANGO_DEBUG is off; "
-            "generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
-            "For local development, set DJANGO_DEBUG=1 instead (make run does)."
+            " ".join(
+                f"{name} is not set. It is required when DJANGO_DEBUG is off; {how}."
+                for name, how in missing
+            )
+            + " For local development, set DJANGO_DEBUG=1 instead (make run does)."
         )
 
 
@@ -168,19 +193,6 @@ FRAGMENT_CACHE_SECONDS = int(
 )
 
 
-def code_digest():
-    """A short digest of the code and templates: a release's own name."""
-    digest = hashlib.sha256()
-    for folder in ("reviews", "reviewsite", "templates"):
-        for path in sorted((BASE_DIR / folder).rglob("*.*")):
-            if path.suffix in (".py", ".html", ".txt", ".xml"):
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-# Cached pages and fragments are kept per release, so a deployment never serves
-# what the code before it rendered (the content version is shared by all).
-RELEASE = os.environ.get("DJANGO_RELEASE") or code_digest()
 CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": f"fragments:{RELEASE}"}
 
 LOGGING = {

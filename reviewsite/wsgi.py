@@ -2,9 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from reviewsite.settings import require_secret_key
+from reviewsite.settings import require_production_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewsite.settings")
 
-require_secret_key()
+require_production_settings()
 application = get_wsgi_application()

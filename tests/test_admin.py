@@ -16,7 +16,7 @@ from tests.factories import (
     make_user,
 )
 
-RANDOM_COVER_NAME = re.compile(r"covers/[0-9a-f]{32}\.(png|jpg)")
+RANDOM_COVER_NAME = re.compile(r"covers/[0-9a-f]{32}-\d+x\d+\.(png|jpg)")
 
 
 def admin_url(model, view, *args):

@@ -31,7 +31,7 @@ RECAP_WORD = "Recapwordxyzzy"
 DISCORD_WORD = "Discordwordplugh"
 REDDIT_WORD = "Redditwordfrotz"
 BLOCK_WORD = "Blockwordgnusto"
-IMAGE = "uploads/2025/01/still.png"
+IMAGE = "uploads/2025/01/still-1000x600.png"  # named with its size, as uploads are
 BODY = f"""\
 ## Thoughts
 
@@ -279,7 +279,7 @@ def test_each_spoiler_is_replaced_by_a_note(client, review, fmt):
 def test_content_images_and_links_are_absolute(client, review, fmt):
     (content,) = only_entry(client, site_feed("", fmt)).content
     page = f"http://testserver{review.get_absolute_url()}"
-    still = "http://testserver/media/uploads/2025/01/still"
+    still = "http://testserver/media/uploads/2025/01/still-1000x600"
     assert f'src="{still}.png"' in content.value
     assert f"{still}-480.webp 480w, {still}-960.webp 960w" in content.value
     assert 'href="http://testserver/shows/frieren/"' in content.value

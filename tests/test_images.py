@@ -78,6 +78,17 @@ def test_uploaded_image_in_markdown_gets_size_and_srcset(writer_client):
     assert 'loading="lazy"' in html
 
 
+def test_rendering_an_uploaded_image_reads_its_size_from_its_name(monkeypatch):
+    def no_storage(*args, **kwargs):
+        raise AssertionError("rendering Markdown asked the storage")
+
+    for method in ("open", "exists", "size"):
+        monkeypatch.setattr(FileSystemStorage, method, no_storage)
+    html = render_markdown("![A still](/media/uploads/2026/12/abc-1000x500.png)")
+    assert 'width="1000" height="500"' in html
+    assert "/media/uploads/2026/12/abc-1000x500-480.webp 480w" in html
+
+
 def test_image_from_elsewhere_gets_no_srcset():
     html = render_markdown("![x](https://example.com/a.png)")
     assert "srcset" not in html

@@ -10,13 +10,18 @@ ENVIRONMENT_WITHOUT_KEY = {
     for name, value in os.environ.items()
     if name not in {"DJANGO_SECRET_KEY", "DJANGO_DEBUG"}
 }
+ENVIRONMENT_WITHOUT_RELEASE = {
+    name: value
+    for name, value in os.environ.items()
+    if name not in {"DJANGO_RELEASE", "DJANGO_DEBUG"}
+}
 
 
-def run_python(code):
+def run_python(code, env=ENVIRONMENT_WITHOUT_KEY):
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
-        env=ENVIRONMENT_WITHOUT_KEY,
+        env=env,
         capture_output=True,
         text=True,
     )
@@ -44,3 +49,34 @@ def test_debug_has_a_local_secret_key_without_configuration():
         "import os; os.environ['DJANGO_DEBUG'] = '1';import reviewsite.wsgi"
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("entry_point", ["reviewsite.wsgi", "reviewsite.asgi"])
+def test_site_refuses_to_serve_without_a_release_name(entry_point):
+    result = run_python(f"import {entry_point}", env=ENVIRONMENT_WITHOUT_RELEASE)
+    assert result.returncode != 0
+    assert "DJANGO_RELEASE is not set" in result.stderr
+
+
+def test_deploy_check_asks_for_a_release_name():
+    result = run_python(
+        "import django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'reviewsite.settings';"
+        "from django.core.management import call_command;"
+        "django.setup(); call_command('check', deploy=True)",
+        env=ENVIRONMENT_WITHOUT_RELEASE,
+    )
+    assert result.returncode != 0
+    assert "reviews.E001" in result.stderr
+    assert "DJANGO_RELEASE is not set" in result.stderr
+
+
+def test_local_runs_have_a_release_without_configuration():
+    result = run_python(
+        "import os; os.environ['DJANGO_DEBUG'] = '1';"
+        "from django.conf import settings; import reviewsite.wsgi;"
+        "print(settings.RELEASE)",
+        env=ENVIRONMENT_WITHOUT_RELEASE,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "local"

@@ -101,7 +101,7 @@ def test_writer_uploads_image_and_gets_markdown_for_it(
 def test_uploaded_image_is_stored_under_a_random_name(writer_client, media_root):
     response = upload(writer_client, make_image_file(name="my holiday.png"))
     name = IMAGE_CODE.fullmatch(response.json()["image_code"])["name"]
-    assert re.fullmatch(r"uploads/\d{4}/\d{2}/[0-9a-f]{32}\.png", name)
+    assert re.fullmatch(r"uploads/\d{4}/\d{2}/[0-9a-f]{32}-40x30\.png", name)
 
 
 def test_uploaded_jpeg_loses_its_exif_and_gps_data(writer_client, media_root):
