@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from comments.models import Comment
 from reviews import search
-from reviews.management.commands.bench_data import SPOILERS
+from reviews.management.bench_content import SPOILERS
 from reviews.markdown import SPOILER_HIDDEN
 from reviews.models import Author, Episode, Review, Show
 from tests.factories import make_show
