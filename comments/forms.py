@@ -131,6 +131,15 @@ class CommentForm(forms.ModelForm):
         # Replies are one level deep: a reply to a reply joins its thread.
         return parent.parent or parent
 
+    def refuse_for_speed(self, wait):
+        """The rate limit said no: come back in ``wait`` seconds."""
+        self.add_error(
+            None,
+            "You are commenting faster than we allow. Wait "
+            f"{'an hour' if wait >= 3600 else f'{wait} seconds'}, then send your "
+            "comment again: it is kept below.",
+        )
+
     def renew_token(self):
         """After an expired or unreadable token, a fresh one to send again with."""
         if self.token_refused:

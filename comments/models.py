@@ -1,7 +1,7 @@
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
@@ -73,6 +73,11 @@ class CommentQuerySet(models.QuerySet):
             .annotate(thread=Coalesce("parent_id", "id"))
             .order_by("thread", "pk")
         )
+
+    def sent_before(self, comment):
+        """The comment the same submission made (a double click, a reload),
+        if any: see CommentForm.save()."""
+        return self.filter(fingerprint=comment.fingerprint).first()
 
     def pending(self):
         return self.filter(status=CommentStatus.PENDING)
@@ -183,6 +188,18 @@ class Comment(models.Model):
         """The page of comments that starts with this thread."""
         url = self.review.get_absolute_url()
         return f"{url}?comments_from={self.parent_id or self.pk}#comment-{self.pk}"
+
+    def save_once(self):
+        """Save a new comment: (comment, True); or, when the same submission
+        was saved at the same moment (sent twice at once), (that one, False)."""
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            if (sent := Comment.objects.sent_before(self)) is None:
+                raise
+            return sent, False
+        return self, True
 
     @property
     def website_url(self):

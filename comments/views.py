@@ -6,7 +6,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -24,15 +24,15 @@ from .models import Comment
 OWN_COMMENTS_KEY = "own_pending_comments"
 
 
+# Without CSRF protection on purpose: a comment is not tied to the sender's
+# account or session (it names whoever the form says), so a forged request can do
+# nothing the forger could not do directly, and the review page carries no CSRF
+# token, so it can be served from the page cache. The signed form token, honeypot
+# and rate limit are what keep robots out.
 @method_decorator(csrf_exempt, name="dispatch")
 class PostCommentView(ReviewPageMixin, FormView):
-    """A reader's comment. Without CSRF protection on purpose: a comment is not
-    tied to the sender's account or session (it names whoever the form says), so
-    a forged request can do nothing the forger could not do directly, and the
-    review page carries no CSRF token, so it can be served from the page cache.
-    The signed form token, honeypot and rate limit are what keep robots out.
-
-    A refused comment comes back on the review page with its text."""
+    """A reader's comment; a refused one comes back on the review page with its
+    text."""
 
     http_method_names = ["post"]
     form_class = CommentForm
@@ -61,40 +61,30 @@ class PostCommentView(ReviewPageMixin, FormView):
 
     def form_valid(self, form):
         comment = form.save(commit=False)
-        if existing := Comment.objects.filter(fingerprint=comment.fingerprint).first():
-            return commented(self.request, existing)
+        if sent := Comment.objects.sent_before(comment):
+            return commented(self.request, sent)
         address = moderation.client_ip(self.request)
         if wait := moderation.seconds_to_wait(address, comment.fingerprint):
-            form.add_error(
-                None,
-                "You are commenting faster than we allow. Wait "
-                f"{'an hour' if wait >= 3600 else f'{wait} seconds'}, then send "
-                "your comment again: it is kept below.",
-            )
-            response = self.refuse(form, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return self.too_fast(form, wait)
         comment.ip_address = moderation.stored_ip(address)
         comment.status, comment.moderation_reason = moderation.moderate(
             comment,
             honeypot=form.cleaned_data["homepage"],
             seconds_to_post=form.seconds_to_post,
         )
-        try:
-            with transaction.atomic():
-                comment.save()
-        except IntegrityError:
-            # The same form sent twice at once: the first one made the comment.
-            existing = Comment.objects.filter(fingerprint=comment.fingerprint).first()
-            if existing is None:
-                raise
-            return commented(self.request, existing)
-        if comment.is_pending():
+        comment, created = comment.save_once()
+        if created and comment.is_pending():
             site_url = self.request.build_absolute_uri("/")
             transaction.on_commit(
                 partial(moderation.notify_moderators.enqueue, comment.pk, site_url)
             )
         return commented(self.request, comment)
+
+    def too_fast(self, form, wait):
+        form.refuse_for_speed(wait)
+        response = self.refuse(form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
 
 def commented(request, comment):
