@@ -19,7 +19,6 @@ Environment:
 
 import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -27,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.server import fetch, gunicorn
+from bench.server import fetch, gunicorn, use_production_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "audit"
@@ -175,17 +174,8 @@ def print_table(rows, lost):
 def main():
     signal.signal(signal.SIGTERM, lambda *args: sys.exit(143))
     require_tools()
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{DATABASE}",
-        DJANGO_MEDIA_ROOT=str(MEDIA),
-        DJANGO_SETTINGS_MODULE="reviewsite.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_RELEASE=f"audit-{secrets.token_hex(4)}",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS.
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_HSTS_SECONDS="0",
+    use_production_settings(
+        "audit", DATABASE_URL=f"sqlite:///{DATABASE}", DJANGO_MEDIA_ROOT=str(MEDIA)
     )
     os.environ.pop("REDIS_URL", None)
     static_root = tempfile.mkdtemp(prefix="audit-static-")

@@ -30,7 +30,6 @@ import json
 import multiprocessing
 import os
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -40,7 +39,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.server import fetch, gunicorn
+from bench.server import fetch, gunicorn, use_production_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -341,18 +340,7 @@ def report(results):
 def main():
     signal.signal(signal.SIGTERM, lambda *args: sys.exit(143))
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'bench.sqlite3'}"
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="reviewsite.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        # Each run its own: no page cached by another run's code is served.
-        DJANGO_RELEASE=f"bench-{secrets.token_hex(4)}",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        # Plain HTTP on 127.0.0.1: no redirect to HTTPS.
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_ROOT_URLCONF="bench.urls",
-    )
+    use_production_settings("bench", DATABASE_URL=url, DJANGO_ROOT_URLCONF="bench.urls")
     sets = [("1k", sibling(url, "1k"), 1000), ("100k", sibling(url, "100k"), 100_000)]
     sets = [("main", url, REVIEWS), *(sets if SCALE else [])]
     data_seconds = {name: prepare(db, reviews) for name, db, reviews in sets}

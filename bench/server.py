@@ -2,6 +2,8 @@
 load it (bench/run.py, audit/run.py)."""
 
 import http.client
+import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -11,6 +13,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def use_production_settings(name, **overrides):
+    """Settings as in production (debug off, a secret key, a release named
+    ``name`` and a random suffix, so no page another run cached is served), on
+    plain HTTP on 127.0.0.1; for this process and the servers it starts."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="reviewsite.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_RELEASE=f"{name}-{secrets.token_hex(4)}",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_HSTS_SECONDS="0",
+        **overrides,
+    )
 
 
 @contextmanager

@@ -131,6 +131,17 @@ class ImageUploadForm(forms.Form):
         return reencode_image(self.cleaned_data["image"])
 
 
+def score_filter(label):
+    """A score menu for the review list's filters: any, or a half point."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", "Any"), *((label, label) for _, label in SCORE_CHOICES)],
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+    )
+
+
 class ReviewFilterForm(forms.Form):
     """The review list's filters. Option lists come from one small query each
     (shows, which also give the seasons; authors; genres), kept in the fragment
@@ -142,9 +153,6 @@ class ReviewFilterForm(forms.Form):
         "score": ["-score", "-published_at", "-pk"],
         "oldest": ["published_at", "pk"],
     }
-    SCORE_FILTER_CHOICES = [("", "Any")] + [
-        (label, label) for _, label in SCORE_CHOICES
-    ]
 
     show = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(
@@ -156,20 +164,8 @@ class ReviewFilterForm(forms.Form):
     verdict = forms.ChoiceField(
         choices=[("", "Any verdict"), *Review.Verdict.choices], required=False
     )
-    min_score = forms.TypedChoiceField(
-        label="Lowest score",
-        choices=SCORE_FILTER_CHOICES,
-        coerce=Decimal,
-        empty_value=None,
-        required=False,
-    )
-    max_score = forms.TypedChoiceField(
-        label="Highest score",
-        choices=SCORE_FILTER_CHOICES,
-        coerce=Decimal,
-        empty_value=None,
-        required=False,
-    )
+    min_score = score_filter("Lowest score")
+    max_score = score_filter("Highest score")
     sort = forms.ChoiceField(
         choices=[
             ("newest", "Newest"),

@@ -325,19 +325,18 @@ class Review(CoverImage):
 
     def is_published(self):
         """ReviewQuerySet.published() for one review."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self._publication_time_has_come() is True
 
     def is_scheduled(self):
         """ReviewQuerySet.scheduled() for one review."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self._publication_time_has_come() is False
+
+    def _publication_time_has_come(self):
+        """For a review set to be published, whether its time has come; None
+        for a draft or a submitted review."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return None
+        return self.published_at <= timezone.now()
 
     def publish_now(self):
         """Publish at once, even a review scheduled for later."""
