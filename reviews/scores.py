@@ -2,17 +2,20 @@
 bands (high, mid, low), which the badges, bars, charts, the scores table and its
 legend all take from here."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 # The bands, highest first: (name, the lowest score in it). The name is the
 # colour's CSS class (score-high, spread-high...).
 SCORE_BANDS = [("high", 8), ("mid", 6), ("low", 0)]
 
 
 def format_score(value):
-    """A score with at most one decimal: 7.0 -> "7", 7.5 -> "7.5", 7.25 -> "7.2";
-    "" without one."""
+    """A score (or a mean, a median) with at most one decimal, halves rounded
+    up: 7.0 -> "7", 7.5 -> "7.5", 7.25 -> "7.3", 7.05 -> "7.1"; "" without one."""
     if value is None or value == "":
         return ""
-    return f"{round(float(value), 1):g}"
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".removesuffix(".0")
 
 
 def score_band(value):
