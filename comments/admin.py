@@ -117,11 +117,10 @@ class CommentAdmin(admin.ModelAdmin):
         """Apply a moderation action; say what changed, and when another
         moderator had already acted."""
         status, only_from, _ = MODERATION[action]
-        if only_from:
-            queryset = queryset.filter(status__in=only_from)
         if seen_status is not None:
-            queryset = queryset.filter(status=seen_status)
-        changed = queryset.moderate(status, request.user)
+            # From a page that showed this status: only if it still has it.
+            only_from = [s for s in only_from or [seen_status] if s == seen_status]
+        changed = queryset.moderate(status, request.user, only_from=only_from)
         if changed:
             label = Comment.Status(status).label.lower()
             plural = "s" if changed != 1 else ""

@@ -101,13 +101,17 @@ class CommentQuerySet(models.QuerySet):
             return self.filter(review__in=Review.objects.editable_by(user))
         return self.none()
 
-    def moderate(self, status, user):
-        """Move these comments to ``status``; returns how many changed.
+    def moderate(self, status, user, *, only_from=None):
+        """Move these comments to ``status`` (those of them in one of the
+        statuses ``only_from``, when given); returns how many changed.
 
         One UPDATE statement: two moderators acting on the same comment at once
         leave it in one final state, with the moderator who set it.
         """
-        changed = self.exclude(status=status).update(
+        comments = self.exclude(status=status)
+        if only_from is not None:
+            comments = comments.filter(status__in=only_from)
+        changed = comments.update(
             status=status, moderated_by=user, moderated_at=timezone.now()
         )
         if changed:
