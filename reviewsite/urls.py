@@ -2,19 +2,25 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponseRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from reviews.sitemaps import SITEMAPS, robots_txt
 
+
+def moved_comment_admin(request, rest):
+    """The moderation queue's addresses from before comments had their own app,
+    in e-mails already sent. A confirmation sent from a page opened at the old
+    address is sent again to the new one (307), not turned into a GET."""
+    query = request.GET.urlencode()
+    url = f"/admin/comments/comment/{rest}" + (f"?{query}" if query else "")
+    return HttpResponseRedirect(url, preserve_request=True)
+
+
 urlpatterns = [
-    # The moderation queue's addresses from before comments had their own app,
-    # in e-mails already sent.
-    re_path(
-        r"^admin/reviews/comment/(?P<rest>.*)$",
-        RedirectView.as_view(url="/admin/comments/comment/%(rest)s", query_string=True),
-    ),
+    re_path(r"^admin/reviews/comment/(?P<rest>.*)$", moved_comment_admin),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path(

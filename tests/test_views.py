@@ -170,6 +170,14 @@ def test_first_episode_has_no_previous_review(client):
     assert response.context["next_review"].episode.number == 2
 
 
+def test_a_prologue_episode_0_links_the_next_episode(client):
+    show = make_show()
+    prologue = make_review(show=show, episode=make_episode(show, number=0))
+    first = make_review(show=show, episode=make_episode(show, number=1))
+    response = client.get(prologue.get_absolute_url())
+    assert response.context["next_review"] == first
+
+
 def test_draft_is_404_for_the_public(client):
     draft = make_review(status=Review.Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404

@@ -93,7 +93,7 @@ class ReviewQuerySet(models.QuerySet):
             wanted |= Q(pk__in=models.Subquery(before.values("pk")[:1]))
             wanted |= Q(pk__in=models.Subquery(after.values("pk")[:1]))
         found = list(others.filter(wanted))  # newest first
-        episodes = [other for other in found if other.episode] if number else []
+        episodes = [o for o in found if o.episode] if number is not None else []
         # max() and min() keep the first of equals: the newest review.
         return {
             "more_reviews": found[:4],

@@ -205,9 +205,17 @@ def test_email_link_from_before_comments_had_their_own_app_still_opens(
     comment = make_comment(status=Status.PENDING)
     old_link = f"/admin/reviews/comment/{comment.pk}/moderate/approve/?from=mail"
     response = moderator_client.get(old_link)
-    assert response.status_code == 302
+    assert response.status_code == 307
     assert response["Location"] == moderate_url(comment, "approve") + "?from=mail"
     assert moderator_client.get(response["Location"]).status_code == 200
+
+
+def test_confirmation_sent_to_the_old_address_still_acts(moderator_client):
+    comment = make_comment(status=Status.PENDING)
+    old_link = f"/admin/reviews/comment/{comment.pk}/moderate/spam/"
+    moderator_client.post(old_link, {"seen_status": Status.PENDING}, follow=True)
+    comment.refresh_from_db()
+    assert comment.status == Status.SPAM
 
 
 def test_email_link_acts_once_confirmed(moderator_client):
