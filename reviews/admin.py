@@ -28,10 +28,21 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Writing desk"
 
 
-class MarkdownEditorMixin:
-    """The markdownx editor with a live preview styled like the public page."""
+class WritingEditor(AdminMarkdownxWidget):
+    """markdownx's editor and live preview in the writer's layout, with its
+    toolbar, tabs, word count and uploads (static/js/editor.js)."""
 
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    template_name = "admin/reviews/markdown_editor.html"
+
+    class Media:
+        extend = False  # markdownx's admin stylesheet fixes widths at 610 px.
+        js = ["markdownx/js/markdownx.js", "js/editor.js"]
+
+
+class MarkdownEditorMixin:
+    """The writer's editor, with a live preview styled like the public page."""
+
+    formfield_overrides = {MarkdownxField: {"widget": WritingEditor}}
 
     class Media:
         css = {"all": ["css/content.css", "css/admin.css"]}
@@ -144,11 +155,14 @@ class ReviewAdmin(
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["show", "episode"]
+    # The form's column, then the publish panel (the fieldset with the class
+    # "publish-panel": templates/admin/reviews/review/change_form.html).
     fieldsets = [
-        (None, {"fields": ["title", "slug", "author", "show", "episode", "kind"]}),
-        ("Text", {"fields": ["summary", "recap", "body"]}),
+        (None, {"fields": ["title", "summary"]}),
+        ("What it reviews", {"fields": ["show", "episode", "kind"]}),
+        ("Text", {"fields": ["recap", "body"]}),
         (
-            "Scores",
+            "Score and verdict",
             {
                 "fields": [
                     "score",
@@ -162,13 +176,16 @@ class ReviewAdmin(
         (
             "Publishing",
             {
+                "classes": ["publish-panel"],
                 "fields": [
                     "status",
                     "published_at",
+                    "author",
+                    "slug",
                     "comments_enabled",
                     "preview_link",
                     "seen_version",
-                ]
+                ],
             },
         ),
     ]
@@ -213,9 +230,17 @@ class ReviewAdmin(
         if self.is_editor(request):
             return fieldsets
         # Writers always write as themselves.
-        first, *rest = fieldsets
-        fields = [name for name in first[1]["fields"] if name != "author"]
-        return [(first[0], {**first[1], "fields": fields}), *rest]
+        return [
+            (name, {**options, "fields": [f for f in fields if f != "author"]})
+            for name, options in fieldsets
+            for fields in [options["fields"]]
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The writing desk takes the whole width: the admin's menu is one click
+        # away in the breadcrumbs.
+        context["is_nav_sidebar_enabled"] = False
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

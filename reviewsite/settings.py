@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Widget templates from the TEMPLATES setting (FORM_RENDERER), so our own
+    # (the writer's editor) are found beside Django's.
+    "django.forms",
     "markdownx",
     "reviews",
     "comments",
@@ -127,6 +130,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "reviewsite.wsgi.application"
 

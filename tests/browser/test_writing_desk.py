@@ -1,0 +1,201 @@
+"""The writer's desk in Chromium: the review form and the author bio at 1280, 1600
+and 390 px, light and dark; the editor, its preview and the save buttons where a
+writer can see them; dropped files the server refuses."""
+
+import pytest
+
+from reviews.models import Author
+from tests.browser.conftest import _new_page
+from tests.browser.test_writer import PASSWORD, wait_for
+from tests.factories import make_review, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = [1280, 1600, 390]
+UPLOAD_PATH = "/markdownx/upload/"
+
+
+@pytest.fixture
+def desk(browser, live_server, request):
+    """``desk(width, scheme="light")``: the demo writer, logged in, in a window
+    of that width. A refused upload (HTTP 400 from the upload URL) is what some
+    tests ask for; any other problem fails the test."""
+    user = make_user("writer", groups=["Writers"])
+    user.set_password(PASSWORD)
+    user.save()
+    Author.for_user(user)
+    watched = []
+
+    def open_desk(width, scheme="light"):
+        page, problems = _new_page(
+            browser,
+            live_server,
+            request,
+            viewport={"width": width, "height": 900},
+            color_scheme=scheme,
+        )
+        watched.append(problems)
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "writer")
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        return page
+
+    yield open_desk
+    refused = "the server responded with a status of 400"
+    for problems in watched:
+        uploads_refused = any(
+            f"HTTP 400: {live_server.url}{UPLOAD_PATH}" == p for p in problems
+        )
+        unexpected = [
+            p
+            for p in problems
+            if not (uploads_refused and (UPLOAD_PATH in p or refused in p))
+        ]
+        assert unexpected == [], f"the page reported problems: {unexpected}"
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+def assert_inside_the_window(page, selector):
+    """The element is wholly inside the window's width and the content box."""
+    width = page.viewport_size["width"]
+    found = box(page, selector)
+    content = box(page, "#content-main")
+    assert found is not None, f"{selector} is not shown"
+    assert found["x"] >= 0 and found["x"] + found["width"] <= width, (selector, found)
+    assert found["x"] >= content["x"] - 1, (selector, found, content)
+    right = content["x"] + content["width"]
+    assert found["x"] + found["width"] <= right + 1, (selector, found, content)
+
+
+def assert_no_sideways_scroll(page):
+    scroll = page.locator("html").evaluate("html => html.scrollWidth")
+    assert scroll <= page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_review_editor_and_preview_fit_the_window(desk, live_server, width, scheme):
+    page = desk(width, scheme)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.fill("#id_body", "## Thoughts\n\nA long line " * 40)
+    assert_no_sideways_scroll(page)
+    for field in ("recap", "body"):
+        assert_inside_the_window(page, f".field-{field} textarea")
+        assert box(page, f".field-{field} textarea")["height"] >= 300
+        if width < 1100:
+            page.click(f".field-{field} [data-tab=preview]")
+            assert not page.locator(f".field-{field} textarea").is_visible()
+        assert_inside_the_window(page, f".field-{field} .markdownx-preview")
+    assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_author_bio_editor_fits_the_window(desk, live_server, width):
+    page = desk(width)
+    author = Author.objects.get()
+    page.goto(f"{live_server.url}/admin/reviews/author/{author.pk}/change/")
+    assert_no_sideways_scroll(page)
+    assert_inside_the_window(page, ".field-bio textarea")
+    if width < 1100:
+        page.click(".field-bio [data-tab=preview]")
+    assert_inside_the_window(page, ".field-bio .markdownx-preview")
+
+
+def assert_in_view(element):
+    found = element.bounding_box()
+    assert found["y"] >= 0 and found["y"] + found["height"] <= 900, found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_save_is_in_view_without_scrolling(desk, live_server, width):
+    page = desk(width)
+    review = make_review(author=Author.objects.get(), status="draft")
+    for path in ("add/", f"{review.pk}/change/"):
+        page.goto(f"{live_server.url}/admin/reviews/review/{path}")
+        assert_in_view(page.locator("input[name=_continue]:visible").first)
+        page.mouse.wheel(0, 2500)
+        page.wait_for_timeout(100)
+        assert_in_view(page.locator("input[name=_continue]:visible").first)
+
+
+def drop_file(page, selector, name, content, content_type):
+    page.locator(selector).evaluate(
+        """(editor, [name, content, type]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([content], name, {type}));
+            editor.dispatchEvent(new DragEvent(
+                "drop", {dataTransfer: transfer, bubbles: true, cancelable: true}
+            ));
+        }""",
+        [name, content, content_type],
+    )
+
+
+@pytest.mark.parametrize(
+    "name, content, content_type",
+    [
+        ("notes.png", "Just some text, renamed.", "image/png"),
+        (
+            "drawing.svg",
+            '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
+    ],
+)
+def test_a_refused_file_says_why_and_leaves_the_text_alone(
+    desk, live_server, name, content, content_type
+):
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    text = "## Thoughts\n\nEvery byte of this stays.\n"
+    page.fill("#id_body", text)
+    drop_file(page, "#id_body", name, content, content_type)
+    error = page.locator(".field-body [data-upload-error]")
+    wait_for(page, error.is_visible, "the upload's error message")
+    assert name in error.inner_text()
+    assert "not an image we can read" in error.inner_text()
+    assert page.input_value("#id_body") == text
+
+
+def test_a_dropped_image_is_its_own_paragraph_with_its_alt_text_selected(
+    desk, live_server
+):
+    from tests.browser.test_writer import drop_image
+
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.fill("#id_body", "Before the image.")
+    drop_image(page, "#id_body")
+    wait_for(
+        page,
+        lambda: "/media/uploads/" in page.input_value("#id_body"),
+        "the upload",
+    )
+    body = page.input_value("#id_body")
+    assert body.startswith("Before the image.\n\n![Describe this image](/media/")
+    assert body.endswith(")\n\n")
+    page.keyboard.type("Rouge on the rooftop")
+    assert "![Rouge on the rooftop](/media/uploads/" in page.input_value("#id_body")
+
+
+def test_toolbar_wraps_the_selection_in_a_spoiler(desk, live_server):
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.fill("#id_body", "Naomi knew all along.")
+    page.locator("#id_body").evaluate("t => t.setSelectionRange(0, 5)")
+    page.click(".field-body [data-tool=spoiler]")
+    assert page.input_value("#id_body") == "||Naomi|| knew all along."
+    preview = page.locator(".field-body .markdownx-preview")
+    wait_for(page, lambda: preview.locator("label.spoiler").count() == 1, "preview")
+
+
+def test_word_count_follows_the_text(desk, live_server):
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.fill("#id_body", "one two three")
+    assert page.inner_text(".field-body [data-word-count]") == ("3 words · 1 min read")
