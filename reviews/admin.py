@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -18,6 +21,7 @@ from .models import (
     Review,
     Revision,
     Show,
+    State,
     Studio,
     ThemeSong,
 )
@@ -127,6 +131,33 @@ def workflow_action(status, description):
     return action
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Drafts, submitted, scheduled or published: shown as the tabs above the
+    list (ReviewAdmin.changelist_view), not in the sidebar."""
+
+    title = "state"
+    parameter_name = "state"
+    template = "admin/reviews/review/state_filter.html"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+# The tabs above the writers' list: (label, state; None for all).
+STATE_TABS = [
+    ("All", None),
+    ("Drafts", State.DRAFT),
+    ("Submitted", State.SUBMITTED),
+    ("Scheduled", State.SCHEDULED),
+    ("Published", State.PUBLISHED),
+]
+
+
 @admin.register(Review)
 class ReviewAdmin(
     StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
@@ -138,20 +169,10 @@ class ReviewAdmin(
         workflow_action(Review.Status.PUBLISHED, "Publish now"),
         workflow_action(Review.Status.DRAFT, "Back to draft (unpublish)"),
     ]
-    readonly_fields = ["preview_link"]
-    list_display = [
-        "title",
-        "show",
-        "episode_number",
-        "author",
-        "kind",
-        "score_display",
-        "status",
-        "published_at",
-    ]
-    list_filter = ["status", "kind", "verdict", "show", "author"]
+    list_display = ["title", "reviewed", "kind", "score_display", "state", "author"]
+    list_filter = [StateFilter, "kind", "verdict", "show", "author"]
     list_select_related = ["show", "episode", "author"]
-    search_fields = ["title", "summary", "show__title", "author__name"]
+    search_fields = ["title", "summary", "recap", "body", "show__title", "author__name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["show", "episode"]
@@ -183,7 +204,6 @@ class ReviewAdmin(
                     "author",
                     "slug",
                     "comments_enabled",
-                    "preview_link",
                     "seen_version",
                 ],
             },
@@ -192,6 +212,69 @@ class ReviewAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).editable_by(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+
+        class WritingOrderChangeList(changelist):
+            """Drafts and scheduled reviews first, unless a column is sorted."""
+
+            def get_queryset(self, request, exclude_parameters=None):
+                reviews = super().get_queryset(request, exclude_parameters)
+                if ORDER_VAR not in self.params:
+                    reviews = reviews.in_writing_order()
+                return reviews
+
+            def get_ordering_field_columns(self):
+                if ORDER_VAR not in self.params:
+                    return {}
+                return super().get_ordering_field_columns()
+
+        return WritingOrderChangeList
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Guest writers may not publish: not even offered.
+        actions = super().get_actions(request, action_location)
+        if not Review(author=None).can_be_published_by(request.user):
+            actions.pop(f"make_{Review.Status.PUBLISHED}", None)
+        return actions
+
+    def get_list_display(self, request):
+        # A writer's list holds only their own reviews: no author to show.
+        columns = super().get_list_display(request)
+        return (
+            columns
+            if self.is_editor(request)
+            else [column for column in columns if column != "author"]
+        )
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return (
+            filters
+            if self.is_editor(request)
+            else [item for item in filters if item != "author"]
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        counts = self.get_queryset(request).state_counts()
+        current = request.GET.get("state")
+        tabs = [
+            {
+                "label": label,
+                "count": counts[state or "all"],
+                "query": f"?state={state}" if state else "?",
+                "current": current == state or (state is None and not current),
+            }
+            for label, state in STATE_TABS
+        ]
+        extra_context = {
+            **(extra_context or {}),
+            "state_tabs": tabs,
+            # The whole width for the list's columns.
+            "is_nav_sidebar_enabled": False,
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -204,22 +287,24 @@ class ReviewAdmin(
             return allowed
         return allowed and obj.can_be_published_by(request.user)
 
-    @admin.display(description="Share a preview")
-    def preview_link(self, review):
-        if review.pk is None or review.is_published():
-            return "Once saved, an unpublished review gets a link to share here."
-        url = review.get_preview_url()
-        return format_html(
-            '<a href="{}">{}</a><div class="help">Anyone with this link can read '
-            "the draft for {} days, without an account.</div>",
-            url,
-            url,
-            settings.REVIEWS_PREVIEW_DAYS,
-        )
+    @admin.display(description="Of", ordering="show__title")
+    def reviewed(self, review):
+        if review.episode:
+            return f"{review.show} · Ep. {review.episode.number}"
+        return str(review.show)
 
-    @admin.display(description="Ep.", ordering="episode__number")
-    def episode_number(self, review):
-        return review.episode.number if review.episode else "—"
+    @admin.display(description="State", ordering="published_at")
+    def state(self, review):
+        state = review.state()
+        if state in (State.SCHEDULED, State.PUBLISHED):
+            when = timezone.localtime(review.published_at)
+            return format_html(
+                '<span class="state state-{}">{}</span> {}',
+                state,
+                state.label,
+                f"{when:%-d %b %Y, %H:%M}",
+            )
+        return format_html('<span class="state state-{}">{}</span>', state, state.label)
 
     @admin.display(description="Score", ordering="score")
     def score_display(self, review):
@@ -240,6 +325,7 @@ class ReviewAdmin(
         # The writing desk takes the whole width: the admin's menu is one click
         # away in the breadcrumbs.
         context["is_nav_sidebar_enabled"] = False
+        context["preview_days"] = settings.REVIEWS_PREVIEW_DAYS
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_changeform_initial_data(self, request):

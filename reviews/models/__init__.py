@@ -6,7 +6,7 @@ from .base import (
     reading_minutes,
 )
 from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
-from .review import Review, ReviewQuerySet
+from .review import Review, ReviewQuerySet, State
 from .revision import Revision
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "ReviewQuerySet",
     "Revision",
     "Show",
+    "State",
     "Studio",
     "ThemeSong",
     "published_condition",

@@ -24,18 +24,73 @@ from .catalogue import Author, Episode, Show
 PREVIEW_SALT = "reviews.review-preview"
 
 
+class State(models.TextChoices):
+    """Where a review stands, from its status and its publication time: what the
+    writers' list shows and filters by."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_condition())
 
     def scheduled(self):
         """Published, for a time still to come."""
-        return self.filter(
-            status=Review.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
+        return self.filter(self._state_conditions()[State.SCHEDULED])
 
     def submitted(self):
         return self.filter(status=Review.Status.SUBMITTED)
+
+    def in_state(self, state):
+        """The reviews in one State."""
+        return self.filter(self._state_conditions()[state])
+
+    def state_counts(self):
+        """{state: how many, ..., "all": how many} in one query."""
+        return self.aggregate(
+            all=models.Count("pk"),
+            **{
+                state: models.Count("pk", filter=condition)
+                for state, condition in self._state_conditions().items()
+            },
+        )
+
+    def in_writing_order(self):
+        """What a writer works on first: drafts and submitted reviews (last
+        edited first), then scheduled ones (soonest first), then the published
+        (newest first)."""
+        conditions = self._state_conditions()
+        unpublished = conditions[State.DRAFT] | conditions[State.SUBMITTED]
+        rank = models.Case(
+            models.When(unpublished, then=0),
+            models.When(conditions[State.SCHEDULED], then=1),
+            default=2,
+        )
+        soonest = models.Case(
+            models.When(conditions[State.SCHEDULED], then="published_at")
+        )
+        return self.alias(writing_rank=rank, soonest=soonest).order_by(
+            "writing_rank",
+            models.F("soonest").asc(nulls_last=True),
+            models.F("published_at").desc(nulls_first=True),
+            "-updated",
+        )
+
+    @staticmethod
+    def _state_conditions():
+        """State -> its condition: the one publishing rule, and what is not yet."""
+        return {
+            State.DRAFT: Q(status=Review.Status.DRAFT),
+            State.SUBMITTED: Q(status=Review.Status.SUBMITTED),
+            State.SCHEDULED: Q(
+                status=Review.Status.PUBLISHED, published_at__gt=timezone.now()
+            ),
+            State.PUBLISHED: published_condition(),
+        }
 
     def editable_by(self, user):
         """The reviews a staff user may open and change in the admin."""
@@ -337,6 +392,16 @@ class Review(CoverImage):
         if self.status != self.Status.PUBLISHED or self.published_at is None:
             return None
         return self.published_at <= timezone.now()
+
+    def state(self):
+        """Its State (ReviewQuerySet.in_state() for one review)."""
+        if self.is_published():
+            return State.PUBLISHED
+        if self.is_scheduled():
+            return State.SCHEDULED
+        if self.status == self.Status.SUBMITTED:
+            return State.SUBMITTED
+        return State.DRAFT
 
     def publish_now(self):
         """Publish at once, even a review scheduled for later."""

@@ -199,3 +199,15 @@ def test_word_count_follows_the_text(desk, live_server):
     page.goto(f"{live_server.url}/admin/reviews/review/add/")
     page.fill("#id_body", "one two three")
     assert page.inner_text(".field-body [data-word-count]") == ("3 words · 1 min read")
+
+
+@pytest.mark.parametrize("width", [1280, 1600])
+def test_the_list_shows_every_column_at_desktop_widths(desk, live_server, width):
+    page = desk(width)
+    make_review(author=Author.objects.get(), status="draft")
+    page.goto(f"{live_server.url}/admin/reviews/review/")
+    assert_no_sideways_scroll(page)
+    for column in ("title", "reviewed", "kind", "score_display", "state"):
+        assert_inside_the_window(page, f"#result_list th.column-{column}")
+    assert page.locator("#result_list th.column-author").count() == 0
+    assert page.inner_text(".state-tabs [aria-current=page]") == "All (1)"
