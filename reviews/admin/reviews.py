@@ -1,99 +1,26 @@
+"""The review form and list: the writing workflow, the publish panel, the
+list by state, revisions and their restore."""
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 
-from .forms import ReencodedImagesForm, ReviewAdminForm
-from .models import (
+from ..forms import ReviewAdminForm
+from ..models import (
     Author,
-    Credit,
-    Episode,
-    Genre,
     Review,
     Revision,
-    Show,
     State,
-    Studio,
-    ThemeSong,
 )
-from .scores import format_score
-
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = f"{settings.SITE_NAME} admin"
-admin.site.index_title = "Writing desk"
-
-
-class WritingEditor(AdminMarkdownxWidget):
-    """markdownx's editor and live preview in the writer's layout, with its
-    toolbar, tabs, word count and uploads (static/js/editor.js)."""
-
-    template_name = "admin/reviews/markdown_editor.html"
-
-    class Media:
-        extend = False  # markdownx's admin stylesheet fixes widths at 610 px.
-        js = ["markdownx/js/markdownx.js", "js/editor.js"]
-
-
-class MarkdownEditorMixin:
-    """The writer's editor, with a live preview styled like the public page."""
-
-    formfield_overrides = {MarkdownxField: {"widget": WritingEditor}}
-
-    class Media:
-        css = {"all": ["css/content.css", "css/admin.css"]}
-        js = ["js/autosave.js"]
-
-
-class StoredImagesMixin:
-    """For admins with a ReencodedImagesForm: a form shown again after a POST was
-    not saved, so the images it stored while validating are deleted."""
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        form = context["adminform"].form
-        if request.method == "POST" and hasattr(form, "discard_stored_images"):
-            form.discard_stored_images()
-        return super().render_change_form(request, context, *args, **kwargs)
-
-
-class OwnObjectsMixin:
-    """Writers see and change only their own objects (get_queryset says which);
-    another's is a 404, not the admin's redirect. ``any_permission`` marks editors.
-    """
-
-    any_permission = None
-
-    def is_editor(self, request):
-        return request.user.has_perm(self.any_permission)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("No such object, or not one of yours.")
-        return obj
-
-
-class EpisodeInline(admin.TabularInline):
-    model = Episode
-    extra = 1
-
-
-class CreditInline(admin.TabularInline):
-    model = Credit
-    extra = 1
-
-
-class ThemeSongInline(admin.TabularInline):
-    model = ThemeSong
-    extra = 1
+from ..scores import format_score
+from .desk import MarkdownEditorMixin, OwnObjectsMixin, StoredImagesMixin
 
 
 def workflow_action(status, description):
@@ -406,75 +333,3 @@ class ReviewAdmin(
             "title": f"Restore a revision of “{review}”",
         }
         return TemplateResponse(request, "admin/reviews/review/restore.html", context)
-
-
-@admin.register(Show)
-class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
-    form = ReencodedImagesForm
-    list_display = ["title", "season_display", "format", "source", "airing_status"]
-    list_filter = ["airing_status", "format", "source", "season", "year", "genres"]
-    search_fields = ["title", "title_english", "title_japanese"]
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["studios", "genres"]
-    inlines = [EpisodeInline, CreditInline, ThemeSongInline]
-    fieldsets = [
-        (None, {"fields": ["title", "title_english", "title_japanese", "slug"]}),
-        ("About", {"fields": ["synopsis", "format", "source", "studios", "genres"]}),
-        (
-            "Airing",
-            {
-                "fields": [
-                    ("season", "year"),
-                    "premiere_date",
-                    "episode_count",
-                    "airing_status",
-                ]
-            },
-        ),
-        ("Cover image", {"fields": ["cover", "cover_alt"]}),
-    ]
-
-    @admin.display(description="Season", ordering="year")
-    def season_display(self, show):
-        return show.season_label or "—"
-
-
-@admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
-    list_display = ["show", "number", "title", "air_date"]
-    list_filter = ["show"]
-    list_select_related = ["show"]
-    search_fields = ["show__title", "title", "=number"]
-    autocomplete_fields = ["show"]
-
-
-@admin.register(Author)
-class AuthorAdmin(
-    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
-):
-    form = ReencodedImagesForm
-    any_permission = "reviews.change_any_author"
-    list_display = ["name", "user", "support_link"]
-    search_fields = ["name", "user__username"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    @admin.display(description="Support link")
-    def support_link(self, author):
-        if not author.support_url:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>', author.support_url, author.support_label or "link"
-        )
-
-    def get_queryset(self, request):
-        authors = super().get_queryset(request)
-        return authors if self.is_editor(request) else authors.filter(user=request.user)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if self.is_editor(request) else ["user"]
-
-
-@admin.register(Studio, Genre)
-class NameSlugAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,104 @@
+"""Shows with their episodes, staff and songs; writers' profiles; studios and
+genres."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from ..forms import ReencodedImagesForm
+from ..models import (
+    Author,
+    Credit,
+    Episode,
+    Genre,
+    Show,
+    Studio,
+    ThemeSong,
+)
+from .desk import MarkdownEditorMixin, OwnObjectsMixin, StoredImagesMixin
+
+
+class EpisodeInline(admin.TabularInline):
+    model = Episode
+    extra = 1
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 1
+
+
+class ThemeSongInline(admin.TabularInline):
+    model = ThemeSong
+    extra = 1
+
+
+@admin.register(Show)
+class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
+    form = ReencodedImagesForm
+    list_display = ["title", "season_display", "format", "source", "airing_status"]
+    list_filter = ["airing_status", "format", "source", "season", "year", "genres"]
+    search_fields = ["title", "title_english", "title_japanese"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["studios", "genres"]
+    inlines = [EpisodeInline, CreditInline, ThemeSongInline]
+    fieldsets = [
+        (None, {"fields": ["title", "title_english", "title_japanese", "slug"]}),
+        ("About", {"fields": ["synopsis", "format", "source", "studios", "genres"]}),
+        (
+            "Airing",
+            {
+                "fields": [
+                    ("season", "year"),
+                    "premiere_date",
+                    "episode_count",
+                    "airing_status",
+                ]
+            },
+        ),
+        ("Cover image", {"fields": ["cover", "cover_alt"]}),
+    ]
+
+    @admin.display(description="Season", ordering="year")
+    def season_display(self, show):
+        return show.season_label or "—"
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    list_display = ["show", "number", "title", "air_date"]
+    list_filter = ["show"]
+    list_select_related = ["show"]
+    search_fields = ["show__title", "title", "=number"]
+    autocomplete_fields = ["show"]
+
+
+@admin.register(Author)
+class AuthorAdmin(
+    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
+):
+    form = ReencodedImagesForm
+    any_permission = "reviews.change_any_author"
+    list_display = ["name", "user", "support_link"]
+    search_fields = ["name", "user__username"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="Support link")
+    def support_link(self, author):
+        if not author.support_url:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', author.support_url, author.support_label or "link"
+        )
+
+    def get_queryset(self, request):
+        authors = super().get_queryset(request)
+        return authors if self.is_editor(request) else authors.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self.is_editor(request) else ["user"]
+
+
+@admin.register(Studio, Genre)
+class NameSlugAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,56 @@
+"""What the writers' admin screens share: the Markdown editor and its
+assets, stored images discarded when a form is shown again, and writers kept
+to their own objects."""
+
+from django.http import Http404
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+
+
+class WritingEditor(AdminMarkdownxWidget):
+    """markdownx's editor and live preview in the writer's layout, with its
+    toolbar, tabs, word count and uploads (static/js/editor.js)."""
+
+    template_name = "admin/reviews/markdown_editor.html"
+
+    class Media:
+        extend = False  # markdownx's admin stylesheet fixes widths at 610 px.
+        js = ["markdownx/js/markdownx.js", "js/editor.js"]
+
+
+class MarkdownEditorMixin:
+    """The writer's editor, with a live preview styled like the public page."""
+
+    formfield_overrides = {MarkdownxField: {"widget": WritingEditor}}
+
+    class Media:
+        css = {"all": ["css/content.css", "css/admin.css"]}
+        js = ["js/autosave.js"]
+
+
+class StoredImagesMixin:
+    """For admins with a ReencodedImagesForm: a form shown again after a POST was
+    not saved, so the images it stored while validating are deleted."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context["adminform"].form
+        if request.method == "POST" and hasattr(form, "discard_stored_images"):
+            form.discard_stored_images()
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+class OwnObjectsMixin:
+    """Writers see and change only their own objects (get_queryset says which);
+    another's is a 404, not the admin's redirect. ``any_permission`` marks editors.
+    """
+
+    any_permission = None
+
+    def is_editor(self, request):
+        return request.user.has_perm(self.any_permission)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object, or not one of yours.")
+        return obj
