@@ -1,3 +1,4 @@
+import json
 import re
 from decimal import Decimal
 
@@ -75,6 +76,11 @@ class ReviewAdminForm(ReencodedImagesForm):
             if name in self.fields:
                 self.fields[name].validators.append(refuse_control_characters)
         self.fields["seen_version"].initial = review.version
+        if "verdict" in self.fields:
+            # static/js/review-form.js offers only the chosen kind's verdicts.
+            self.fields["verdict"].widget.attrs["data-verdicts"] = json.dumps(
+                {kind: Review.verdicts_for(kind) for kind in Review.Kind.values}
+            )
         if "status" in self.fields:
             self.fields["status"].choices = [
                 (status.value, status.label)

@@ -71,6 +71,14 @@ class EpisodeAdmin(admin.ModelAdmin):
     search_fields = ["show__title", "title", "=number"]
     autocomplete_fields = ["show"]
 
+    def get_search_results(self, request, queryset, search_term):
+        """The review form's episode picker asks for one show's episodes
+        (?show=, from static/js/review-form.js)."""
+        show = request.GET.get("show", "")
+        if show.isdigit() and request.GET.get("field_name") == "episode":
+            queryset = queryset.filter(show=show)
+        return super().get_search_results(request, queryset, search_term)
+
 
 @admin.register(Author)
 class AuthorAdmin(

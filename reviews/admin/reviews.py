@@ -91,6 +91,9 @@ class ReviewAdmin(
 ):
     form = ReviewAdminForm
     any_permission = "reviews.change_any_review"
+
+    class Media:
+        js = ["js/review-form.js"]
     actions = [
         workflow_action(Review.Status.SUBMITTED, "Submit for review"),
         workflow_action(Review.Status.PUBLISHED, "Publish now"),

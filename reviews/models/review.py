@@ -359,19 +359,24 @@ class Review(CoverImage):
                 "A season review covers the whole show: leave the episode empty "
                 "and say how many episodes you watched."
             )
-        if self.verdict:
-            first_impressions = self.kind == self.Kind.FIRST_IMPRESSIONS
-            if first_impressions != (self.verdict in self.FIRST_IMPRESSION_VERDICTS):
-                errors["verdict"] = (
-                    "First impressions take keep watching / wait and see / drop it; "
-                    "other reviews take recommended / mixed / not recommended."
-                )
+        if self.verdict and self.verdict not in self.verdicts_for(self.kind):
+            errors["verdict"] = (
+                "First impressions take keep watching / wait and see / drop it; "
+                "other reviews take recommended / mixed / not recommended."
+            )
         if self.cover and not self.cover_alt:
             errors["cover_alt"] = (
                 "Describe the cover image for readers who cannot see it."
             )
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def verdicts_for(cls, kind):
+        """The verdicts a review of this kind may give."""
+        if kind == cls.Kind.FIRST_IMPRESSIONS:
+            return [v for v in cls.Verdict if v in cls.FIRST_IMPRESSION_VERDICTS]
+        return [v for v in cls.Verdict if v not in cls.FIRST_IMPRESSION_VERDICTS]
 
     def default_publication_time(self):
         """Publishing without a time means publishing now."""

@@ -7,7 +7,7 @@ import pytest
 from reviews.models import Author
 from tests.browser.conftest import _new_page
 from tests.browser.test_writer import PASSWORD, wait_for
-from tests.factories import make_review, make_user
+from tests.factories import make_episode, make_review, make_show, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -211,3 +211,38 @@ def test_the_list_shows_every_column_at_desktop_widths(desk, live_server, width)
         assert_inside_the_window(page, f"#result_list th.column-{column}")
     assert page.locator("#result_list th.column-author").count() == 0
     assert page.inner_text(".state-tabs [aria-current=page]") == "All (1)"
+
+
+def test_only_the_kinds_verdicts_are_offered(desk, live_server):
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+
+    def offered():
+        return page.locator("#id_verdict option:not([disabled])").evaluate_all(
+            "options => options.map(o => o.value).filter(Boolean)"
+        )
+
+    assert offered() == ["recommended", "mixed", "not_recommended"]
+    page.select_option("#id_verdict", "mixed")
+    page.select_option("#id_kind", "first_impressions")
+    assert offered() == ["keep_watching", "wait_and_see", "drop"]
+    assert page.input_value("#id_verdict") == ""
+
+
+def test_the_episode_picker_offers_the_chosen_shows_episodes(desk, live_server):
+    rouge = make_show(title="Metallic Rouge")
+    relay = make_show(title="Full Court Relay")
+    for show in (rouge, relay):
+        make_episode(show, number=1)
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.click(".field-show .select2-selection")
+    page.fill(".select2-search__field", "Relay")
+    page.click(".select2-results__option >> text=Full Court Relay")
+    page.click(".field-episode .select2-selection")
+    page.fill(".select2-search__field", "1")
+    options = page.locator(".select2-results__option:not(.loading-results)")
+    wait_for(page, lambda: "Full Court Relay" in options.first.inner_text(), "search")
+    assert options.all_inner_texts() == ["Full Court Relay episode 1"]
+    page.keyboard.press("Escape")
+    assert page.get_attribute("#add_id_episode", "href").endswith(f"&show={relay.pk}")

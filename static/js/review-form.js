@@ -1,0 +1,82 @@
+/*
+ * The review form's fields that depend on each other:
+ * - the verdict menu offers only the verdicts of the chosen kind (first
+ *   impressions: keep watching / wait and see / drop it); the server checks
+ *   the same (Review.verdicts_for);
+ * - the episode picker searches only the chosen show's episodes, an episode of
+ *   another show is cleared when the show changes, and the "+" beside it opens
+ *   a new episode of that show.
+ * Without JavaScript every choice is offered and the server refuses the wrong
+ * ones with a message.
+ */
+(function () {
+  "use strict";
+
+  function offerVerdicts(kind, verdict) {
+    const byKind = JSON.parse(verdict.dataset.verdicts);
+    const allowed = byKind[kind.value] || [];
+    Array.from(verdict.options).forEach(function (option) {
+      const offered = option.value === "" || allowed.includes(option.value);
+      option.hidden = !offered;
+      option.disabled = !offered;
+    });
+    if (verdict.value && !allowed.includes(verdict.value)) {
+      verdict.value = "";
+    }
+  }
+
+  function episodesOfTheShow(show, episode) {
+    const $ = window.django && window.django.jQuery;
+    const addLink = document.getElementById("add_id_episode");
+    const addBase = addLink ? addLink.getAttribute("href") : "";
+
+    function pointAddLink() {
+      if (addLink) {
+        addLink.href = show.value ? addBase + "&show=" + encodeURIComponent(show.value) : addBase;
+      }
+    }
+
+    if ($ && $.fn.select2 && $(episode).data("select2")) {
+      $(episode).select2("destroy");
+      $(episode).select2({
+        ajax: {
+          data: function (params) {
+            return {
+              term: params.term,
+              page: params.page,
+              app_label: episode.dataset.appLabel,
+              model_name: episode.dataset.modelName,
+              field_name: episode.dataset.fieldName,
+              show: show.value,
+            };
+          },
+        },
+      });
+      $(show).on("change", function () {
+        // An episode of another show cannot stay chosen.
+        $(episode).val(null).trigger("change");
+        pointAddLink();
+      });
+    }
+    pointAddLink();
+  }
+
+  function start() {
+    const kind = document.getElementById("id_kind");
+    const verdict = document.getElementById("id_verdict");
+    if (kind && verdict && verdict.dataset.verdicts) {
+      offerVerdicts(kind, verdict);
+      kind.addEventListener("change", function () {
+        offerVerdicts(kind, verdict);
+      });
+    }
+    const show = document.getElementById("id_show");
+    const episode = document.getElementById("id_episode");
+    if (show && episode) {
+      episodesOfTheShow(show, episode);
+    }
+  }
+
+  // After the admin has set up its autocomplete widgets (on DOM ready).
+  window.addEventListener("load", start);
+})();
