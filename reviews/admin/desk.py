@@ -15,17 +15,15 @@ class WritingEditor(AdminMarkdownxWidget):
 
     class Media:
         extend = False  # markdownx's admin stylesheet fixes widths at 610 px.
-        js = ["markdownx/js/markdownx.js", "js/editor.js"]
+        # The preview is styled like the public page (content.css).
+        css = {"all": ["css/content.css", "css/admin.css"]}
+        js = ["markdownx/js/markdownx.js", "js/editor.js", "js/autosave.js"]
 
 
 class MarkdownEditorMixin:
     """The writer's editor, with a live preview styled like the public page."""
 
     formfield_overrides = {MarkdownxField: {"widget": WritingEditor}}
-
-    class Media:
-        css = {"all": ["css/content.css", "css/admin.css"]}
-        js = ["js/autosave.js"]
 
 
 class StoredImagesMixin:

@@ -93,6 +93,9 @@ class ReviewAdmin(
     any_permission = "reviews.change_any_review"
 
     class Media:
+        # admin.css for the list's tabs too; the form's assets come with its
+        # editor (desk.WritingEditor).
+        css = {"all": ["css/admin.css"]}
         js = ["js/review-form.js"]
     actions = [
         workflow_action(Review.Status.SUBMITTED, "Submit for review"),
