@@ -117,7 +117,7 @@ def review(request, review):
         "author": person(request, review.author),
         "publisher": publisher(request),
         "inLanguage": "en",
-        "image": image_url(request, review.cover or show.cover),
+        "image": image_url(request, review.shown_cover),
     }
     if review.summary:
         data["description"] = review.summary

@@ -512,7 +512,9 @@ def test_resaving_a_review_keeps_its_score(writer_client, own_review, score):
 def test_season_review_with_an_episode_is_refused_by_the_form(writer_client):
     response = writer_client.post(
         admin_url("review", "add"),
-        review_form_data(make_show(), kind=Review.Kind.SEASON),
+        review_form_data(
+            make_show(), kind=Review.Kind.SEASON, status=Review.Status.SUBMITTED
+        ),
     )
     assert response.status_code == 200
     assert "covers the whole show" in str(form_errors(response))

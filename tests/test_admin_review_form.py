@@ -69,3 +69,84 @@ def test_a_new_episode_from_the_review_form_starts_with_its_show(writer_client):
     )
     content = writer_client.get(url).content.decode()
     assert f'<option value="{show.pk}" selected>Relay</option>' in content
+
+
+# Rough drafts: a title is enough until the review goes out
+
+
+def rough_draft(**fields):
+    return {
+        "title": "Notes on the premiere",
+        "slug": "",
+        "kind": Kind.EPISODE,
+        "status": Review.Status.DRAFT,
+        "comments_enabled": "on",
+        "published_at_0": "",
+        "published_at_1": "",
+        **fields,
+    }
+
+
+def test_a_draft_with_only_a_title_saves(writer_client, writer):
+    response = writer_client.post(reverse("admin:reviews_review_add"), rough_draft())
+    assert response.status_code == 302
+    draft = Review.objects.get()
+    assert (draft.show, draft.episode, draft.author) == (None, None, writer.author)
+    assert draft.slug == "notes-on-the-premiere"
+
+
+def test_a_drafts_slug_is_made_unique_from_its_title(writer_client):
+    for _ in range(3):
+        writer_client.post(reverse("admin:reviews_review_add"), rough_draft())
+    assert sorted(Review.objects.values_list("slug", flat=True)) == [
+        "notes-on-the-premiere",
+        "notes-on-the-premiere-2",
+        "notes-on-the-premiere-3",
+    ]
+
+
+@pytest.mark.parametrize("status", [Review.Status.SUBMITTED, Review.Status.PUBLISHED])
+def test_going_out_without_a_show_is_refused_and_keeps_the_text(writer_client, status):
+    data = rough_draft(status=status, body="Every word kept.")
+    response = writer_client.post(reverse("admin:reviews_review_add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Choose the show" in errors["show"][0]
+    assert "Every word kept." in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_an_episode_review_needs_its_episode_to_go_out(writer_client):
+    data = rough_draft(status=Review.Status.SUBMITTED, show=make_show().pk)
+    response = writer_client.post(reverse("admin:reviews_review_add"), data)
+    errors = response.context["adminform"].form.errors
+    assert "needs its episode" in errors["episode"][0]
+
+
+def test_publishing_a_rough_draft_in_bulk_says_what_it_lacks(writer_client, writer):
+    draft = Review.objects.create(author=writer.author, title="Rough")
+    response = writer_client.post(
+        reverse("admin:reviews_review_changelist"),
+        {"action": "make_published", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.status == Review.Status.DRAFT
+    assert "Not yet published: Rough (Choose the show" in response.content.decode()
+
+
+def test_the_database_refuses_a_published_review_without_a_show(writer):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(
+            author=writer.author, title="No show", status=Review.Status.PUBLISHED
+        )
+
+
+def test_staff_can_preview_a_rough_draft(writer_client, writer):
+    draft = Review.objects.create(author=writer.author, title="Rough")
+    response = writer_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "<h1" in response.content.decode()
+    assert writer_client.get(draft.get_preview_url()).status_code == 200

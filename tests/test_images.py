@@ -173,6 +173,7 @@ def test_refused_review_form_leaves_no_stored_cover(writer_client, media_root):
         cover=make_image_file("JPEG", size=(1200, 675)),
         cover_alt="A poster",
         kind="season",  # A season review with an episode: refused by clean().
+        status="submitted",
     )
     response = writer_client.post(reverse("admin:reviews_review_add"), data)
     assert response.status_code == 200

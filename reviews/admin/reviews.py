@@ -29,12 +29,17 @@ def workflow_action(status, description):
 
     @admin.action(description=description)
     def action(modeladmin, request, queryset):
-        moved, refused = 0, []
+        moved, refused, unready = 0, [], []
         for review in queryset.select_related("author"):
             if review.status == status:
                 continue
             if status not in review.statuses_for(request.user):
                 refused.append(review.title)
+                continue
+            if status != Review.Status.DRAFT and (
+                missing := review.missing_before_publication()
+            ):
+                unready.append(f"{review.title} ({' '.join(missing.values())})")
                 continue
             Revision.keep_original(review)
             if status == Review.Status.PUBLISHED:
@@ -52,6 +57,10 @@ def workflow_action(status, description):
                 request,
                 f"You may not make these {label}: {', '.join(refused)}.",
                 messages.ERROR,
+            )
+        for review in unready:
+            modeladmin.message_user(
+                request, f"Not yet {label}: {review}", messages.ERROR
             )
 
     action.__name__ = f"make_{status}"
@@ -97,6 +106,7 @@ class ReviewAdmin(
         # editor (desk.WritingEditor).
         css = {"all": ["css/admin.css"]}
         js = ["js/review-form.js"]
+
     actions = [
         workflow_action(Review.Status.SUBMITTED, "Submit for review"),
         workflow_action(Review.Status.PUBLISHED, "Publish now"),
@@ -224,7 +234,7 @@ class ReviewAdmin(
     def reviewed(self, review):
         if review.episode:
             return f"{review.show} · Ep. {review.episode.number}"
-        return str(review.show)
+        return str(review.show or "—")
 
     @admin.display(description="State", ordering="published_at")
     def state(self, review):

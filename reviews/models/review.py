@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from ..markdown import render_markdown
@@ -191,7 +192,14 @@ class Review(CoverImage):
     }
 
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="reviews")
-    show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="reviews")
+    show = models.ForeignKey(
+        Show,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text="Needed to submit or publish; a draft can wait.",
+    )
     episode = models.ForeignKey(
         Episode,
         on_delete=models.PROTECT,
@@ -203,7 +211,11 @@ class Review(CoverImage):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.EPISODE)
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The review's address: /reviews/slug/."
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The review's address: /reviews/slug/. Made from the title if "
+        "left empty.",
     )
     summary = models.CharField(
         max_length=300,
@@ -299,6 +311,12 @@ class Review(CoverImage):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="review_published_has_publication_time",
             ),
+            # A draft may be no more than a title; what readers or an editor
+            # see is about a show.
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(show__isnull=False),
+                name="review_submitted_or_published_has_a_show",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="review_pub_idx"),
@@ -319,6 +337,8 @@ class Review(CoverImage):
 
     def save(self, *args, **kwargs):
         self.version += 1
+        if not self.slug:
+            self.slug = self.free_slug()
         self.default_publication_time()
         self.recap_html = render_markdown(self.recap, id_prefix="recap-")
         self.body_html = render_markdown(self.body)
@@ -328,6 +348,20 @@ class Review(CoverImage):
 
     def get_absolute_url(self):
         return reverse("reviews:review-detail", kwargs={"slug": self.slug})
+
+    def free_slug(self):
+        """A slug from the title that no other review has."""
+        base = slugify(self.title)[:180] or "review"
+        taken = set(
+            Review.objects.exclude(pk=self.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        return next(
+            slug
+            for slug in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+            if slug not in taken
+        )
 
     def get_preview_url(self):
         """A link to this review as it stands, for someone without an account;
@@ -352,13 +386,8 @@ class Review(CoverImage):
         errors = {}
         if self.episode_id and self.show_id and self.episode.show_id != self.show_id:
             errors["episode"] = "This episode belongs to another show."
-        if self.kind == self.Kind.EPISODE and not self.episode_id:
-            errors["episode"] = "An episode review needs its episode."
-        if self.kind == self.Kind.SEASON and self.episode_id:
-            errors["episode"] = (
-                "A season review covers the whole show: leave the episode empty "
-                "and say how many episodes you watched."
-            )
+        if self.status != self.Status.DRAFT:
+            errors = {**self.missing_before_publication(), **errors}
         if self.verdict and self.verdict not in self.verdicts_for(self.kind):
             errors["verdict"] = (
                 "First impressions take keep watching / wait and see / drop it; "
@@ -370,6 +399,27 @@ class Review(CoverImage):
             )
         if errors:
             raise ValidationError(errors)
+
+    def missing_before_publication(self):
+        """What a draft still needs before it is submitted or published, by
+        field: its show, and its kind's rules. A rough draft needs a title only."""
+        missing = {}
+        if not self.show_id:
+            missing["show"] = (
+                "Choose the show this review is about before you submit or publish "
+                "it (a draft can be saved without one)."
+            )
+        if self.kind == self.Kind.EPISODE and not self.episode_id:
+            missing["episode"] = (
+                "An episode review needs its episode before it is submitted or "
+                "published."
+            )
+        if self.kind == self.Kind.SEASON and self.episode_id:
+            missing["episode"] = (
+                "A season review covers the whole show: leave the episode empty "
+                "and say how many episodes you watched."
+            )
+        return missing
 
     @classmethod
     def verdicts_for(cls, kind):
@@ -454,6 +504,18 @@ class Review(CoverImage):
         if self.episode_id:
             return self.episode.number
         return self.episodes_watched
+
+    @property
+    def shown_cover(self):
+        """The cover readers see: the review's own, else its show's (either may
+        be empty)."""
+        if self.cover or not self.show:
+            return self.cover
+        return self.show.cover
+
+    @property
+    def shown_cover_alt(self):
+        return self.cover_alt if self.cover or not self.show else self.show.cover_alt
 
     @property
     def aspect_scores(self):

@@ -12,9 +12,10 @@ from .text import body_text, fold
 
 def review_document(review):
     show = review.show
+    titles = [show.title, *show.alternate_titles] if show else []
     return [
         fold(review.title),
-        fold(" ".join([show.title, *show.alternate_titles])),
+        fold(" ".join(titles)),
         fold(review.summary),
         fold(review.author.name),
         fold(body_text(review.body_spoiler_free_html)),
