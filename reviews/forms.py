@@ -97,6 +97,14 @@ class ReviewAdminForm(ReencodedImagesForm):
                 field.disabled = True
                 field.help_text = "An editor sets the publication time."
 
+    def clean_published_at(self):
+        """The form shows a time to the second: a time it was given back
+        unchanged keeps its fraction of a second, so saving changes nothing."""
+        value, stored = self.cleaned_data["published_at"], self.instance.published_at
+        if value and stored and value == stored.replace(microsecond=0):
+            return stored
+        return value
+
     def clean(self):
         cleaned_data = super().clean()
         review, seen = self.instance, cleaned_data.get("seen_version")
@@ -112,9 +120,7 @@ class ReviewAdminForm(ReencodedImagesForm):
 
     def refuse_stale_save(self, review, version):
         last = review.revisions.select_related("saved_by").first()
-        who = (last.saved_by.get_username() if last and last.saved_by else None) or (
-            "Someone"
-        )
+        who = last.saved_by_name if last and last.saved_by else "Someone"
         when = timezone.localtime(last.saved_at) if last else timezone.localtime()
         # Saving this form again is then a deliberate choice to replace theirs.
         self.data = self.data.copy()

@@ -260,8 +260,8 @@ def test_diff_between_two_revisions_escapes_the_text(writer_client):
     older, newer = review.revisions.order_by("saved_at", "pk")
     url = reverse("admin:reviews_review_revisions", args=[review.pk])
     content = writer_client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
-    assert "<del>-Line two.</del>" in content
-    assert "<ins>+&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in content
+    assert "<del>Line two.</del>" in content
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in content
     assert "<script>alert(1)</script>" not in content
 
 
@@ -393,3 +393,47 @@ def test_change_form_offers_the_preview_link(writer_client, writer):
     content = writer_client.get(change_url(draft)).content.decode()
     assert f'value="http://testserver{draft.get_preview_url()}"' in content
     assert "for 7 days" in content
+
+
+def test_revisions_name_the_writer_not_the_login(writer_client, writer):
+    writer.author.name = "Mina Kawase"
+    writer.author.save()
+    add(writer_client)
+    review = Review.objects.get()
+    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    assert "<td>Mina Kawase</td>" in writer_client.get(url).content.decode()
+
+
+def test_saving_a_published_review_unchanged_changes_no_publication_time(
+    writer_client, writer
+):
+    add(writer_client, status=Status.PUBLISHED)
+    review = Review.objects.get()
+    edit(writer_client, review)
+    newer, older = review.revisions.all()[:2]
+    assert newer.changes_since(older) == []
+
+
+def test_a_publication_time_with_a_fraction_of_a_second_survives_the_form(
+    writer_client, writer
+):
+    review = make_review(
+        author=writer.author,
+        published_at=timezone.now().replace(microsecond=123456) - timedelta(days=1),
+    )
+    stored = review.published_at
+    edit(writer_client, review)
+    review.refresh_from_db()
+    assert review.published_at == stored
+
+
+def test_a_changed_show_reads_as_its_title(writer_client, writer):
+    add(writer_client)
+    review = Review.objects.get()
+    review.show = make_show(title="Full Court Relay")  # what the form now says
+    edit(writer_client, review, episode="", kind=Review.Kind.SEASON)
+    newer, older = review.revisions.all()[:2]
+    changes = dict(newer.changes_since(older))
+    ((before, after),) = changes["Show"]
+    assert "Full Court Relay" in after
+    assert "<del>" in before

@@ -53,6 +53,15 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:author-detail", kwargs={"slug": self.slug})
 
+    @staticmethod
+    def name_of(user):
+        """How a staff user is named to others: their writer's name, else their
+        full name, else their username."""
+        try:
+            return user.author.name
+        except Author.DoesNotExist:
+            return user.get_full_name() or user.get_username()
+
     @classmethod
     def for_user(cls, user):
         """The user's author profile, created from their account on first use."""

@@ -25,6 +25,12 @@ from .catalogue import Author, Episode, Show
 PREVIEW_SALT = "reviews.review-preview"
 
 
+def publication_time_now():
+    """Now, to the second: the admin's form shows no finer, so a time set here
+    comes back from the form unchanged."""
+    return timezone.now().replace(microsecond=0)
+
+
 class State(models.TextChoices):
     """Where a review stands, from its status and its publication time: what the
     writers' list shows and filters by."""
@@ -431,7 +437,7 @@ class Review(CoverImage):
     def default_publication_time(self):
         """Publishing without a time means publishing now."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = publication_time_now()
 
     def is_published(self):
         """ReviewQuerySet.published() for one review."""
@@ -462,7 +468,7 @@ class Review(CoverImage):
         """Publish at once, even a review scheduled for later."""
         self.status = self.Status.PUBLISHED
         if self.published_at is None or self.published_at > timezone.now():
-            self.published_at = timezone.now()
+            self.published_at = publication_time_now()
 
     def can_be_published_by(self, user):
         """Editors publish any review, writers their own (a new review will be

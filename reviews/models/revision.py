@@ -1,10 +1,12 @@
-import difflib
 import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
+from ..diffs import marked_words, side_by_side
+from .catalogue import Author
 from .review import Review
 
 # What a revision keeps: everything a writer edits in the review form.
@@ -100,9 +102,14 @@ class Revision(models.Model):
         when = f"{self.saved_at:%Y-%m-%d %H:%M}"
         return Revision.keep(review, user, note=f"Restored the revision of {when}")
 
+    @property
+    def saved_by_name(self):
+        return Author.name_of(self.saved_by) if self.saved_by else ""
+
     def changes_since(self, older):
-        """(field label, lines) for each field that differs from ``older``; long
-        texts as a unified diff, others as a before and after."""
+        """(field label, rows) for each field that differs from ``older``, rows
+        of (before, after) HTML: long texts line by line with the changed words
+        marked (reviews.diffs), other fields as readers would see them."""
         changes = []
         for name in REVISION_FIELDS:
             before, after = older.data.get(name), self.data.get(name)
@@ -110,15 +117,27 @@ class Revision(models.Model):
                 continue
             label = Review._meta.get_field(name).verbose_name.capitalize()
             if name in LONG_TEXT:
-                lines = list(
-                    difflib.unified_diff(
-                        (before or "").splitlines(),
-                        (after or "").splitlines(),
-                        lineterm="",
-                        n=2,
-                    )
-                )[2:]
+                rows = side_by_side(before, after)
             else:
-                lines = [f"-{before if before is not None else ''}", f"+{after}"]
-            changes.append((label, lines))
+                rows = [marked_words(shown(name, before), shown(name, after))]
+            changes.append((label, rows))
         return changes
+
+
+def shown(name, value):
+    """A field's stored value as the writer knows it: a show's title, not its
+    id; a choice's label; a time in the site's time zone."""
+    field = Review._meta.get_field(name)
+    if value in (None, ""):
+        return "—"
+    if field.is_relation:
+        found = field.related_model.objects.filter(pk=value).first()
+        return str(found) if found else f"(deleted, #{value})"
+    if field.choices:
+        return str(dict(field.flatchoices).get(field.to_python(value), value))
+    if isinstance(field, models.DateTimeField):
+        moment = timezone.localtime(field.to_python(value))
+        return f"{moment:%-d %b %Y, %H:%M}"
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    return str(value)
