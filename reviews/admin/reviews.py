@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .. import notifications
 from ..forms import ReviewAdminForm
 from ..models import (
     Author,
@@ -42,11 +43,13 @@ def workflow_action(status, description):
                 unready.append(f"{review.title} ({' '.join(missing.values())})")
                 continue
             Revision.keep_original(review)
+            before = review.status
             if status == Review.Status.PUBLISHED:
                 review.publish_now()
             else:
                 review.status = status
             review.save()
+            notifications.status_changed(request, review, before)
             Revision.keep(review, request.user, note=description)
             moved += 1
         label = Review.Status(status).label.lower()
@@ -284,6 +287,7 @@ class ReviewAdmin(
             Revision.keep_original(obj)
         super().save_model(request, obj, form, change)
         Revision.keep(obj, request.user)
+        notifications.status_changed(request, obj, form.initial.get("status"))
 
     def get_urls(self):
         view = self.admin_site.admin_view
