@@ -3,11 +3,21 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from .images import STORAGE_ERROR, delete_files, reencode_image, store_image
+from .images import (
+    RENDITION_WIDTHS,
+    STORAGE_ERROR,
+    delete_files,
+    reencode_image,
+    rendition_names,
+    store_image,
+)
 from .models import SCORE_CHOICES, Author, Genre, Review, Show
 from .pagecache import remember
 
@@ -18,45 +28,104 @@ CONTROL_CHARACTERS = re.compile(
 )
 
 
+class KeptImageInput(AdminFileWidget):
+    """An image input that also carries an image stored on an earlier try of a
+    refused form (a signed token in ``<name>_kept``), named beside it, so the
+    writer need not choose the file again."""
+
+    template_name = "admin/reviews/kept_image_input.html"
+    kept = None  # (token, the file's name as the writer chose it)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.kept:
+            token, original = self.kept
+            context["widget"]["kept"] = {
+                "field": f"{name}{KEPT_SUFFIX}",
+                "token": token,
+                "name": original,
+            }
+        return context
+
+
+KEPT_SUFFIX = "_kept"
+KEPT_SALT = "reviews.kept-image"
+KEPT_FOR = 24 * 3600  # seconds
+
+
 class ReencodedImagesForm(forms.ModelForm):
     """A ModelForm that stores a clean, re-encoded copy of every uploaded image,
     with its renditions, while validating: a full disk is then a form error that
-    keeps the writer's text. If the form is not saved after all, the admin calls
-    discard_stored_images()."""
+    keeps the writer's text. An image stored for a form that is refused after
+    all is kept for its next try: the admin calls keep_images_for_next_try(),
+    and the form shown again carries it (KeptImageInput)."""
 
-    stored_files = ()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = {}  # field name -> (stored name, the writer's file name)
+        for field in self.fields.values():
+            if isinstance(field, forms.ImageField):
+                field.widget = KeptImageInput(attrs=field.widget.attrs)
 
     def clean(self):
         cleaned_data = super().clean()
-        self.stored_files = []
-        for name, value in list(cleaned_data.items()):
-            if not (
-                isinstance(value, UploadedFile)
-                and isinstance(self.fields[name], forms.ImageField)
-            ):
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ImageField):
                 continue
-            try:
-                image = reencode_image(value)
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-                continue
-            if self.errors:
-                continue  # Not saved now: nothing to store.
-            field = self._meta.model._meta.get_field(name)
-            try:
-                stored = store_image(
-                    field.generate_filename(self.instance, image.name), image
-                )
-            except OSError:
-                self.add_error(name, STORAGE_ERROR)
-                continue
-            self.stored_files += stored
-            cleaned_data[name] = stored[0]
+            value, earlier = cleaned_data.get(name), self.kept_from_earlier_try(name)
+            if isinstance(value, UploadedFile):
+                if earlier:  # A new choice replaces the kept image.
+                    delete_files(self.stored_with(earlier[0]))
+                if stored := self.store(name, value):
+                    cleaned_data[name] = stored
+                    self.kept[name] = (stored, value.name)
+            elif earlier and value is not False:  # False: "clear" was ticked.
+                cleaned_data[name] = earlier[0]
+                self.kept[name] = earlier
         return cleaned_data
 
-    def discard_stored_images(self):
-        delete_files(self.stored_files)
-        self.stored_files = []
+    def store(self, name, upload):
+        """The upload re-encoded and stored with its renditions: its stored
+        name, or None with an error on the field."""
+        try:
+            image = reencode_image(upload)
+        except forms.ValidationError as error:
+            self.add_error(name, error)
+            return None
+        field = self._meta.model._meta.get_field(name)
+        try:
+            stored = store_image(
+                field.generate_filename(self.instance, image.name), image
+            )
+        except OSError:
+            self.add_error(name, STORAGE_ERROR)
+            return None
+        return stored[0]
+
+    def kept_from_earlier_try(self, name):
+        """(stored name, file name) of the image this form kept for ``name``
+        on an earlier try, if its token is genuine, recent and the file is
+        still there."""
+        token = self.data.get(self.add_prefix(name) + KEPT_SUFFIX, "")
+        try:
+            kept = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_FOR)
+        except signing.BadSignature:
+            return None
+        if kept.get("field") != name or not default_storage.exists(kept["stored"]):
+            return None
+        return kept["stored"], kept["name"]
+
+    def keep_images_for_next_try(self):
+        """The form is shown again: its inputs carry the images stored for it."""
+        for name, (stored, original) in self.kept.items():
+            token = signing.dumps(
+                {"field": name, "stored": stored, "name": original}, salt=KEPT_SALT
+            )
+            self.fields[name].widget.kept = (token, original)
+
+    @staticmethod
+    def stored_with(name):
+        return [name, *rendition_names(name, max(RENDITION_WIDTHS) + 1)]
 
 
 class ReviewAdminForm(ReencodedImagesForm):

@@ -167,10 +167,10 @@ def test_full_disk_during_an_inline_upload_is_a_clear_error(
     assert files_in(media_root) == []
 
 
-def test_refused_review_form_leaves_no_stored_cover(writer_client, media_root):
+def refused_with_a_cover(writer_client):
     data = review_form_data(
         make_show(),
-        cover=make_image_file("JPEG", size=(1200, 675)),
+        cover=make_image_file("JPEG", size=(1200, 675), name="poster.jpg"),
         cover_alt="A poster",
         kind="season",  # A season review with an episode: refused by clean().
         status="submitted",
@@ -178,7 +178,56 @@ def test_refused_review_form_leaves_no_stored_cover(writer_client, media_root):
     response = writer_client.post(reverse("admin:reviews_review_add"), data)
     assert response.status_code == 200
     assert not Review.objects.exists()
-    assert files_in(media_root) == []
+    return data, response
+
+
+def kept_token(response):
+    return re.search(r'name="cover_kept" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_a_refused_form_keeps_the_chosen_cover_for_the_next_try(writer_client):
+    data, response = refused_with_a_cover(writer_client)
+    assert "Kept from your last try: <strong>poster.jpg</strong>" in (
+        response.content.decode()
+    )
+    del data["cover"]
+    data.update(kind="episode", cover_kept=kept_token(response))
+    assert writer_client.post(
+        reverse("admin:reviews_review_add"), data
+    ).status_code == (302)
+    review = Review.objects.get()
+    assert review.cover.name.startswith("covers/")
+    assert (review.cover_width, review.cover_height) == (1200, 675)
+
+
+def test_the_kept_cover_is_stored_once(writer_client, media_root):
+    data, response = refused_with_a_cover(writer_client)
+    stored = files_in(media_root)
+    del data["cover"]
+    data.update(kind="episode", cover_kept=kept_token(response))
+    writer_client.post(reverse("admin:reviews_review_add"), data)
+    assert files_in(media_root) == stored
+
+
+def test_a_new_choice_replaces_the_kept_cover_and_its_files(writer_client, media_root):
+    data, response = refused_with_a_cover(writer_client)
+    data.update(
+        kind="episode",
+        cover_kept=kept_token(response),
+        cover=make_image_file("PNG", size=(800, 450), name="other.png"),
+    )
+    writer_client.post(reverse("admin:reviews_review_add"), data)
+    review = Review.objects.get()
+    assert review.cover.name.endswith(".png")
+    assert not [name for name in files_in(media_root) if name.endswith(".jpg")]
+
+
+def test_a_forged_kept_token_is_ignored(writer_client):
+    data, _ = refused_with_a_cover(writer_client)
+    del data["cover"]
+    data.update(kind="episode", cover="", cover_kept="covers/someone-elses.jpg")
+    writer_client.post(reverse("admin:reviews_review_add"), data)
+    assert Review.objects.get().cover.name == ""
 
 
 def test_invalid_image_leaves_no_file(writer_client, media_root):

@@ -28,12 +28,12 @@ class MarkdownEditorMixin:
 
 class StoredImagesMixin:
     """For admins with a ReencodedImagesForm: a form shown again after a POST was
-    not saved, so the images it stored while validating are deleted."""
+    not saved keeps the images it stored for the writer's next try."""
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form
-        if request.method == "POST" and hasattr(form, "discard_stored_images"):
-            form.discard_stored_images()
+        if request.method == "POST" and hasattr(form, "keep_images_for_next_try"):
+            form.keep_images_for_next_try()
         return super().render_change_form(request, context, *args, **kwargs)
 
 

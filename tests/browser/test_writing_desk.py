@@ -246,3 +246,27 @@ def test_the_episode_picker_offers_the_chosen_shows_episodes(desk, live_server):
     assert options.all_inner_texts() == ["Full Court Relay episode 1"]
     page.keyboard.press("Escape")
     assert page.get_attribute("#add_id_episode", "href").endswith(f"&show={relay.pk}")
+
+
+def test_the_chosen_cover_survives_a_refused_form(desk, live_server, tmp_path):
+    from PIL import Image
+
+    from reviews.models import Review
+
+    poster = tmp_path / "poster.png"
+    Image.new("RGB", (900, 500), "teal").save(poster)
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.fill("#id_title", "Notes on the premiere")
+    page.set_input_files("#id_cover", str(poster))
+    page.fill("#id_cover_alt", "Rouge on a rooftop")
+    page.select_option("#id_status", "submitted")  # without a show: refused
+    page.locator("input[name=_continue]:visible").first.click()
+    page.wait_for_load_state()
+    assert "Choose the show" in page.inner_text(".field-show .errorlist")
+    assert "poster.png" in page.inner_text(".field-cover .kept-image")
+    page.select_option("#id_status", "draft")
+    page.locator("input[name=_continue]:visible").first.click()
+    page.wait_for_load_state()
+    review = Review.objects.get()
+    assert review.cover and review.cover_alt == "Rouge on a rooftop"
