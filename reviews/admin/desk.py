@@ -17,7 +17,12 @@ class WritingEditor(AdminMarkdownxWidget):
         extend = False  # markdownx's admin stylesheet fixes widths at 610 px.
         # The preview is styled like the public page (content.css).
         css = {"all": ["css/content.css", "css/admin.css"]}
-        js = ["markdownx/js/markdownx.js", "js/editor.js", "js/autosave.js"]
+        js = [
+            "markdownx/js/markdownx.js",
+            "vendor/turndown-7.2.5/turndown.js",  # pasted HTML to Markdown
+            "js/editor.js",
+            "js/autosave.js",
+        ]
 
 
 class MarkdownEditorMixin:

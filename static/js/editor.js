@@ -10,6 +10,10 @@
  *   wrote "Invalid response" into the text on an error): each becomes its own
  *   paragraph with its alt text selected, and a refusal is shown beside the
  *   editor with the server's own words, the text left as it was;
+ * - text pasted from a word processor or a web page (HTML on the clipboard)
+ *   becomes clean Markdown (turndown, from our own static files): paragraphs,
+ *   headings, links, lists and emphasis kept; styles, scripts and images from
+ *   other sites dropped (the page's Content Security Policy would block them);
  * - Ctrl+S (Cmd+S) saves and continues editing.
  *
  * Every change to the text is announced with an "input" event, so markdownx
@@ -92,6 +96,63 @@
     return words.length;
   }
 
+  // Markdown from pasted HTML, and how many images from elsewhere were left out.
+  function markdownFrom(html) {
+    // Styles renamed before parsing: the page's Content Security Policy would
+    // refuse (and report) every inline style of the pasted text.
+    const tamed = html
+      .replace(/<style[\s\S]*?<\/style>/gi, "")
+      .replace(/(<[^>]*\s)style\s*=/gi, "$1data-style=");
+    const page = new DOMParser().parseFromString(tamed, "text/html");
+    // Google Docs wraps everything in a bold element that is not bold.
+    page.querySelectorAll('b[id^="docs-internal-guid"]').forEach(function (wrapper) {
+      wrapper.replaceWith(...wrapper.childNodes);
+    });
+    let dropped = 0;
+    const service = new window.TurndownService({
+      headingStyle: "atx",
+      bulletListMarker: "-",
+      codeBlockStyle: "fenced",
+      emDelimiter: "*",
+    });
+    service.remove(["script", "style", "noscript", "iframe", "object", "embed", "meta", "link", "title"]);
+    service.addRule("styledEmphasis", {
+      // Word processors say bold and italic with styles, not tags.
+      filter: function (node) {
+        return node.nodeName === "SPAN" && (
+          /font-weight:\s*(bold|[6-9]00)/.test(node.getAttribute("data-style") || "") ||
+          /font-style:\s*italic/.test(node.getAttribute("data-style") || "")
+        );
+      },
+      replacement: function (content, node) {
+        if (!content.trim()) {
+          return content;
+        }
+        const style = node.getAttribute("data-style");
+        let marked = content;
+        if (/font-style:\s*italic/.test(style)) {
+          marked = "*" + marked + "*";
+        }
+        if (/font-weight:\s*(bold|[6-9]00)/.test(style)) {
+          marked = "**" + marked + "**";
+        }
+        return marked;
+      },
+    });
+    service.addRule("imagesFromElsewhere", {
+      filter: function (node) {
+        const src = node.nodeName === "IMG" ? node.getAttribute("src") || "" : null;
+        return src !== null && !src.startsWith("/media/");
+      },
+      replacement: function () {
+        dropped += 1;
+        return "";
+      },
+    });
+    const markdown = service.turndown(page.body).replace(/\n{3,}/g, "\n\n").trim();
+    return { markdown: markdown, dropped: dropped };
+  }
+
   function csrfToken(form) {
     const field = form.querySelector("[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
@@ -172,12 +233,27 @@
       files.forEach(upload);
     }, true);
     editor.addEventListener("paste", function (event) {
-      const files = images(event.clipboardData && event.clipboardData.files);
+      const clipboard = event.clipboardData;
+      const files = images(clipboard && clipboard.files);
       if (files.length) {
         event.preventDefault();
         event.stopPropagation();
         files.forEach(upload);
+        return;
       }
+      const html = clipboard ? clipboard.getData("text/html") : "";
+      if (!html || !window.TurndownService || event.target !== textarea) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      const pasted = markdownFrom(html);
+      textarea.setRangeText(pasted.markdown, textarea.selectionStart, textarea.selectionEnd, "end");
+      textarea.focus();
+      announce(textarea);
+      showError(pasted.dropped ?
+        pasted.dropped + (pasted.dropped === 1 ? " image" : " images") +
+        " from elsewhere were left out of the pasted text: upload them to use them." : "");
     }, true);
 
     picker.addEventListener("change", function () {

@@ -270,3 +270,45 @@ def test_the_chosen_cover_survives_a_refused_form(desk, live_server, tmp_path):
     page.wait_for_load_state()
     review = Review.objects.get()
     assert review.cover and review.cover_alt == "Rouge on a rooftop"
+
+
+def paste_html(page, selector, html):
+    page.locator(selector).evaluate(
+        """(editor, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "plain");
+            editor.dispatchEvent(new ClipboardEvent(
+                "paste", {clipboardData: data, bubbles: true, cancelable: true}
+            ));
+        }""",
+        html,
+    )
+
+
+PASTED_FROM_A_WORD_PROCESSOR = """
+<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1a2b">
+<h2 style="color:#c00">Thoughts</h2>
+<p><span style="font-weight:700">Bones</span> builds a world and
+<span style="font-style:italic">lets it breathe</span>, with a
+<a href="https://example.com/staff" style="color:red">strong staff</a>.</p>
+<ul><li>the layouts</li><li>the music</li></ul>
+<script>alert("pasted")</script><style>p { color: red }</style>
+<p><img src="https://example.com/still.png" alt="A still"></p>
+</b>
+"""
+
+
+def test_pasted_html_becomes_clean_markdown(desk, live_server):
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.click("#id_body")
+    paste_html(page, "#id_body", PASTED_FROM_A_WORD_PROCESSOR)
+    assert page.input_value("#id_body") == (
+        "## Thoughts\n\n"
+        "**Bones** builds a world and *lets it breathe*, with a "
+        "[strong staff](https://example.com/staff).\n\n"
+        "-   the layouts\n-   the music"
+    )
+    note = page.inner_text(".field-body [data-upload-error]")
+    assert "1 image from elsewhere" in note
