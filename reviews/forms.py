@@ -145,6 +145,11 @@ class ReviewAdminForm(ReencodedImagesForm):
             if name in self.fields:
                 self.fields[name].validators.append(refuse_control_characters)
         self.fields["seen_version"].initial = review.version
+        if "body" in self.fields and not review.pk:
+            # static/js/review-form.js offers the kind's outline to start from.
+            self.fields["body"].widget.attrs["data-outlines"] = json.dumps(
+                Review.OUTLINES
+            )
         if "verdict" in self.fields:
             # static/js/review-form.js offers only the chosen kind's verdicts.
             self.fields["verdict"].widget.attrs["data-verdicts"] = json.dumps(

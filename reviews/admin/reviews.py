@@ -127,7 +127,7 @@ class ReviewAdmin(
     fieldsets = [
         (None, {"fields": ["title", "summary"]}),
         ("What it reviews", {"fields": ["show", "episode", "kind"]}),
-        ("Text", {"fields": ["recap", "body"]}),
+        ("Text", {"fields": ["intro", "recap", "body"]}),
         (
             "Score and verdict",
             {

@@ -197,6 +197,19 @@ class Review(CoverImage):
         Verdict.DROP,
     }
 
+    # The headings a new review of each kind may start from (the review form
+    # offers them while the thoughts are empty).
+    OUTLINES = {
+        Kind.FIRST_IMPRESSIONS: (
+            "## Thoughts\n\n\n\n## The music\n\n\n\n## Is it worth watching?\n\n"
+        ),
+        Kind.EPISODE: "## Thoughts\n\n\n\n## Odds and ends\n\n",
+        Kind.SEASON: (
+            "## The story\n\n\n\n## The look and the sound\n\n\n\n"
+            "## The characters\n\n\n\n## Is it worth watching?\n\n"
+        ),
+    }
+
     author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="reviews")
     show = models.ForeignKey(
         Show,
@@ -228,6 +241,13 @@ class Review(CoverImage):
         blank=True,
         help_text="The one-line summary in lists and on the page; no spoilers.",
     )
+    intro = MarkdownxField(
+        "introduction",
+        blank=True,
+        help_text="Optional, in Markdown: a spoiler-free opening shown before the "
+        "recap (the recap always comes before your thoughts).",
+    )
+    intro_html = models.TextField(editable=False, blank=True)
     recap = MarkdownxField(
         blank=True,
         help_text="What happens, in Markdown. Always hidden behind a spoiler toggle.",
@@ -242,8 +262,8 @@ class Review(CoverImage):
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
-    # The body with each spoiler replaced by a note: for feeds, search and
-    # descriptions, which must never carry hidden text.
+    # The introduction and the body with each spoiler replaced by a note: for
+    # feeds, search and descriptions, which must never carry hidden text.
     body_spoiler_free_html = models.TextField(editable=False, blank=True)
     score = score_field("score", "Out of 10, in half points. Optional for a recap.")
     story_score = score_field("story", "Optional aspect score out of 10.")
@@ -347,9 +367,14 @@ class Review(CoverImage):
             self.slug = self.free_slug()
         self.default_publication_time()
         self.recap_html = render_markdown(self.recap, id_prefix="recap-")
+        self.intro_html = render_markdown(self.intro, id_prefix="intro-")
         self.body_html = render_markdown(self.body)
-        self.body_spoiler_free_html = render_markdown(self.body, hide_spoilers=True)
-        self.reading_time = reading_minutes(self.recap_html, self.body_html)
+        self.body_spoiler_free_html = render_markdown(
+            self.intro, id_prefix="intro-", hide_spoilers=True
+        ) + render_markdown(self.body, hide_spoilers=True)
+        self.reading_time = reading_minutes(
+            self.intro_html, self.recap_html, self.body_html
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

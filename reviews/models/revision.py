@@ -18,6 +18,7 @@ REVISION_FIELDS = [
     "episode",
     "kind",
     "summary",
+    "intro",
     "recap",
     "body",
     "score",
@@ -34,7 +35,7 @@ REVISION_FIELDS = [
     "published_at",
     "comments_enabled",
 ]
-LONG_TEXT = {"recap", "body"}
+LONG_TEXT = {"intro", "recap", "body"}
 
 
 class Revision(models.Model):

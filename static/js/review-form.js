@@ -6,6 +6,8 @@
  * - the episode picker searches only the chosen show's episodes, an episode of
  *   another show is cleared when the show changes, and the "+" beside it opens
  *   a new episode of that show.
+ * - a new review's empty thoughts offer its kind's outline (Review.OUTLINES)
+ *   to start from.
  * Without JavaScript every choice is offered and the server refuses the wrong
  * ones with a message.
  */
@@ -61,6 +63,32 @@
     pointAddLink();
   }
 
+  function offerOutline(kind, body) {
+    const outlines = JSON.parse(body.dataset.outlines);
+    const offer = document.createElement("p");
+    offer.className = "outline-offer";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    offer.append(button);
+    function label() {
+      const chosen = kind.options[kind.selectedIndex];
+      button.textContent = "Start from the " + chosen.text.toLowerCase() + " outline";
+      offer.hidden = body.value.trim() !== "";
+    }
+    button.addEventListener("click", function () {
+      body.value = outlines[kind.value] || "";
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+      body.focus();
+      body.setSelectionRange(body.value.indexOf("\n\n") + 2, body.value.indexOf("\n\n") + 2);
+      offer.hidden = true;
+    });
+    kind.addEventListener("change", label);
+    body.addEventListener("input", label);
+    label();
+    body.closest("[data-writer-editor]").before(offer);
+  }
+
   function start() {
     const kind = document.getElementById("id_kind");
     const verdict = document.getElementById("id_verdict");
@@ -69,6 +97,10 @@
       kind.addEventListener("change", function () {
         offerVerdicts(kind, verdict);
       });
+    }
+    const body = document.getElementById("id_body");
+    if (kind && body && body.dataset.outlines) {
+      offerOutline(kind, body);
     }
     const show = document.getElementById("id_show");
     const episode = document.getElementById("id_episode");

@@ -312,3 +312,16 @@ def test_pasted_html_becomes_clean_markdown(desk, live_server):
     )
     note = page.inner_text(".field-body [data-upload-error]")
     assert "1 image from elsewhere" in note
+
+
+def test_a_new_review_can_start_from_its_kinds_outline(desk, live_server):
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.select_option("#id_kind", "first_impressions")
+    page.click("text=Start from the first impressions outline")
+    body = page.input_value("#id_body")
+    assert body.startswith("## Thoughts\n\n")
+    assert "## Is it worth watching?" in body
+    assert not page.locator(".outline-offer").is_visible()
+    page.keyboard.type("A confident opener.")
+    assert page.input_value("#id_body").startswith("## Thoughts\n\nA confident opener.")

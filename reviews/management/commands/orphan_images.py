@@ -40,7 +40,7 @@ def used_names():
     media_url = re.escape("/" + settings.MEDIA_URL.lstrip("/"))
     in_markdown = re.compile(rf"{media_url}(uploads/[^\s)\"'<>]+)")
     texts = [
-        *Review.objects.values_list("recap", "body"),
+        *Review.objects.values_list("intro", "recap", "body"),
         *Author.objects.values_list("bio"),
     ]
     for fields in texts:
