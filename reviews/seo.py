@@ -68,17 +68,14 @@ def tv_series(request, show, context=True):
     if show.episode_count:
         data["numberOfEpisodes"] = show.episode_count
     studios = [
-        {"@type": "Organization", "name": studio.name} for studio in show.studios.all()
+        {"@type": "Organization", "name": studio.name} for studio in show.studio_list
     ]
     if studios:
         data["productionCompany"] = studios
-    credits = list(show.credits.all())
     roles = {"director": Credit.Role.DIRECTOR, "musicBy": Credit.Role.MUSIC}
     for key, role in roles.items():
         people = [
-            {"@type": "Person", "name": credit.name}
-            for credit in credits
-            if credit.role == role
+            {"@type": "Person", "name": credit.name} for credit in show.credited(role)
         ]
         if people:
             data[key] = people

@@ -62,7 +62,7 @@ QUERY_BUDGET = {
     "home": 2,
     "review list": 5,
     "review list filtered": 5,
-    "review": 6,
+    "review": 7,  # + the show's songs, for the facts under the score
     "shows": 1,
     "shows a-z": 1,
     "show": 7,
@@ -398,3 +398,24 @@ def test_home_airing_shows_the_latest_episode_review_not_a_season_review(client)
     assert [(item.latest_episode, item.latest_score) for item in airing] == [
         (2, Decimal("8"))
     ]
+
+
+def test_review_page_names_the_shows_facts(client):
+    from reviews.models import Credit, Studio, ThemeSong
+
+    show = make_show(title="Metallic Rouge")
+    show.studios.add(Studio.objects.create(name="Bones", slug="bones"))
+    Credit.objects.create(show=show, role=Credit.Role.DIRECTOR, name="Motonobu Hori")
+    Credit.objects.create(show=show, role=Credit.Role.SCRIPT, name="Yasuko Aoki")
+    Credit.objects.create(show=show, role=Credit.Role.OTHER, name="Someone Else")
+    ThemeSong.objects.create(
+        show=show, kind=ThemeSong.Kind.OPENING, title="Rouge", artist="Nakiri"
+    )
+    review = make_review(show=show)
+    strip = client.get(review.get_absolute_url()).content.decode()
+    strip = strip.split('<dl class="fact-strip"')[1].split("</dl>")[0]
+    assert '<a href="/studios/bones/">Bones</a>' in strip
+    assert "<dt>Director</dt><dd>Motonobu Hori</dd>" in strip
+    assert "<dt>Screenplay / scripts</dt><dd>Yasuko Aoki</dd>" in strip
+    assert "Someone Else" not in strip
+    assert "<dt>Opening</dt><dd>“Rouge” by Nakiri</dd>" in strip

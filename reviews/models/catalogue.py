@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
@@ -178,6 +179,28 @@ class Show(CoverImage):
             )
         return ""
 
+    # Read once per request wherever they are shown (the JSON-LD, the review
+    # page's facts); a prefetch (the show page's) is used when there is one.
+    @cached_property
+    def studio_list(self):
+        return list(self.studios.all())
+
+    @cached_property
+    def credit_list(self):
+        return list(self.credits.all())
+
+    @cached_property
+    def song_list(self):
+        return list(self.theme_songs.all())
+
+    def credited(self, *roles):
+        """The credits in these roles, in their order."""
+        return [credit for credit in self.credit_list if credit.role in roles]
+
+    def key_credits(self):
+        """The staff a review names: direction, scripts and music."""
+        return self.credited(*Credit.KEY_ROLES)
+
     @property
     def alternate_titles(self):
         """Its other titles, English then Japanese, each only when it has one
@@ -199,11 +222,14 @@ class Credit(models.Model):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         SERIES_COMPOSITION = "series_composition", "Series composition"
-        SCRIPT = "script", "Scripts"
+        SCRIPT = "script", "Screenplay / scripts"
         CHARACTER_DESIGN = "character_design", "Character design"
         MUSIC = "music", "Music"
         ORIGINAL_CREATOR = "original_creator", "Original creator"
         OTHER = "other", "Other"
+
+    # The roles a review's facts name (Show.key_credits).
+    KEY_ROLES = [Role.DIRECTOR, Role.SERIES_COMPOSITION, Role.SCRIPT, Role.MUSIC]
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="credits")
     role = models.CharField(max_length=30, choices=Role)
