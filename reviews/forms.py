@@ -1,9 +1,10 @@
 import json
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminDateWidget, AdminFileWidget
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +19,7 @@ from .images import (
     rendition_names,
     store_image,
 )
-from .models import SCORE_CHOICES, Author, Genre, Review, Show
+from .models import SCORE_CHOICES, Author, Episode, Genre, Review, Show
 from .pagecache import remember
 
 # C0/C1 controls other than tab and line breaks, and the bidirectional overrides
@@ -126,6 +127,90 @@ class ReencodedImagesForm(forms.ModelForm):
     @staticmethod
     def stored_with(name):
         return [name, *rendition_names(name, max(RENDITION_WIDTHS) + 1)]
+
+
+EPISODE_RANGE = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
+MOST_EPISODES_AT_ONCE = 500
+
+
+class ShowAdminForm(ReencodedImagesForm):
+    """A show, and episodes added many at a time: numbers (1-12, 14), their
+    titles one a line, and the air date of the first of them (then weekly)."""
+
+    new_episodes = forms.CharField(
+        label="Add episodes",
+        required=False,
+        help_text="Numbers, e.g. 1-12 or 13, 14. Episodes the show has already "
+        "are left as they are.",
+    )
+    new_episode_titles = forms.CharField(
+        label="Their titles",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional: one title a line, in the order of the numbers.",
+    )
+    first_air_date = forms.DateField(
+        label="The first of them aired",
+        required=False,
+        widget=AdminDateWidget,
+        help_text="Optional: the others are dated a week apart.",
+    )
+
+    def clean_new_episodes(self):
+        numbers = set()
+        for part in filter(
+            None, (p.strip() for p in self.cleaned_data["new_episodes"].split(","))
+        ):
+            match = EPISODE_RANGE.match(part)
+            if not match:
+                raise forms.ValidationError(
+                    f"“{part}” is not an episode number or a range such as 1-12."
+                )
+            first, last = int(match[1]), int(match[2] or match[1])
+            if last < first or last - first >= MOST_EPISODES_AT_ONCE:
+                raise forms.ValidationError(
+                    f"“{part}”: give a range from the lower number to the higher, "
+                    f"at most {MOST_EPISODES_AT_ONCE} episodes."
+                )
+            numbers.update(range(first, last + 1))
+        if len(numbers) > MOST_EPISODES_AT_ONCE or any(n > 32767 for n in numbers):
+            raise forms.ValidationError(
+                f"Add at most {MOST_EPISODES_AT_ONCE} episodes at a time."
+            )
+        return sorted(numbers)
+
+    def clean_new_episode_titles(self):
+        text = self.cleaned_data["new_episode_titles"]
+        return [line.strip() for line in text.splitlines()]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        numbers = cleaned_data.get("new_episodes") or []
+        titles = [t for t in cleaned_data.get("new_episode_titles") or [] if t]
+        if len(titles) > len(numbers):
+            self.add_error(
+                "new_episode_titles",
+                f"{len(titles)} titles for {len(numbers)} new episodes: give the "
+                "numbers of all of them above.",
+            )
+        return cleaned_data
+
+    def episodes_to_add(self, show):
+        """The episodes to create (unsaved), those the show lacks."""
+        numbers = self.cleaned_data.get("new_episodes") or []
+        titles = self.cleaned_data.get("new_episode_titles") or []
+        first = self.cleaned_data.get("first_air_date")
+        existing = set(show.episodes.values_list("number", flat=True))
+        return [
+            Episode(
+                show=show,
+                number=number,
+                title=titles[index][:200] if index < len(titles) else "",
+                air_date=first and first + timedelta(weeks=index),
+            )
+            for index, number in enumerate(numbers)
+            if number not in existing
+        ]
 
 
 class ReviewAdminForm(ReencodedImagesForm):

@@ -233,9 +233,17 @@ def restore_groups():
     (serialized_rollback would restore them, but is unreliable with live_server:
     pytest-django issues #1062 and #1117.)
     """
-    for migration in ("0002_groups", "0004_comment_permissions", "0006_guest_writers"):
-        module = importlib.import_module(f"reviews.migrations.{migration}")
-        for name, codenames in module.GROUPS.items():
+    migrations = ("0002_groups", "0004_comment_permissions", "0006_guest_writers")
+    grants = [
+        importlib.import_module(f"reviews.migrations.{name}").GROUPS
+        for name in migrations
+    ]
+    fixes = importlib.import_module(
+        "reviews.migrations.0015_writers_fix_catalogue_rows"
+    )
+    grants.append({"Writers": fixes.CODENAMES})
+    for groups in grants:
+        for name, codenames in groups.items():
             group, _ = Group.objects.get_or_create(name=name)
             group.permissions.add(
                 *Permission.objects.filter(

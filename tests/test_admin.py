@@ -121,6 +121,10 @@ def test_writers_group_permissions(db):
         *[p for m in SHARED_MODELS for p in crud(m, ("add", "change", "view"))],
         "view_comment",
         "publish_review",
+        # Rows a writer got wrong: reviews still protect their episodes.
+        "delete_episode",
+        "delete_credit",
+        "delete_themesong",
     }
 
 
@@ -406,11 +410,17 @@ def test_writer_cannot_delete_a_show(writer_client):
     assert Show.objects.filter(pk=show.pk).exists()
 
 
-def test_writer_cannot_delete_an_episode(writer_client):
+def test_writer_deletes_an_episode_they_got_wrong(writer_client):
     episode = make_episode(make_show(), 1)
     url = admin_url("episode", "delete", episode.pk)
-    response = writer_client.post(url, {"post": "yes"})
-    assert response.status_code == 403
+    writer_client.post(url, {"post": "yes"})
+    assert not Episode.objects.filter(pk=episode.pk).exists()
+
+
+def test_an_episode_with_reviews_cannot_be_deleted(writer_client):
+    episode = make_review().episode
+    url = admin_url("episode", "delete", episode.pk)
+    writer_client.post(url, {"post": "yes"})
     assert Episode.objects.filter(pk=episode.pk).exists()
 
 

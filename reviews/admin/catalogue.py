@@ -2,9 +2,10 @@
 genres."""
 
 from django.contrib import admin
+from django.db.models import Max
 from django.utils.html import format_html
 
-from ..forms import ReencodedImagesForm
+from ..forms import ReencodedImagesForm, ShowAdminForm
 from ..models import (
     Author,
     Credit,
@@ -25,16 +26,18 @@ class EpisodeInline(admin.TabularInline):
 class CreditInline(admin.TabularInline):
     model = Credit
     extra = 1
+    exclude = ["position"]  # in the order of the rows (ShowAdmin.save_formset)
 
 
 class ThemeSongInline(admin.TabularInline):
     model = ThemeSong
     extra = 1
+    exclude = ["position"]
 
 
 @admin.register(Show)
 class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
-    form = ReencodedImagesForm
+    form = ShowAdminForm
     list_display = ["title", "season_display", "format", "source", "airing_status"]
     list_filter = ["airing_status", "format", "source", "season", "year", "genres"]
     search_fields = ["title", "title_english", "title_japanese"]
@@ -56,7 +59,36 @@ class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
             },
         ),
         ("Cover image", {"fields": ["cover", "cover_alt"]}),
+        (
+            "Add many episodes at once",
+            {"fields": ["new_episodes", "new_episode_titles", "first_air_date"]},
+        ),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        """Staff and songs keep the order of their rows; a new one comes last."""
+        if formset.model not in (Credit, ThemeSong):
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        last = formset.model.objects.filter(show=form.instance).aggregate(
+            last=Max("position")
+        )["last"]
+        position = -1 if last is None else last
+        for row in rows:
+            if row.pk is None:
+                position += 1
+                row.position = position
+            row.save()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if episodes := form.episodes_to_add(form.instance):
+            Episode.objects.bulk_create(episodes)
+            numbers = ", ".join(str(episode.number) for episode in episodes)
+            self.message_user(request, f"Added episodes {numbers}.")
 
     @admin.display(description="Season", ordering="year")
     def season_display(self, show):

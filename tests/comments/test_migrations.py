@@ -35,9 +35,14 @@ def migrate_to_the_end():
 
 
 def grants():
-    """Each group's permissions, as (permission id, codename)."""
+    """Each group's comment permissions, as (permission id, codename): later
+    migrations may grant others."""
     return {
-        group.name: set(group.permissions.values_list("pk", "codename"))
+        group.name: set(
+            group.permissions.filter(codename__endswith="_comment").values_list(
+                "pk", "codename"
+            )
+        )
         for group in Group.objects.all()
     }
 
