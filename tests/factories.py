@@ -89,9 +89,12 @@ def make_review(**kwargs):
     kwargs.setdefault("status", Review.Status.PUBLISHED)
     if kwargs["status"] == Review.Status.PUBLISHED:
         kwargs.setdefault("published_at", timezone.now() - timedelta(days=1))
-    return Review.objects.create(
+    review = Review(
         show=show, kind=kind, slug=slug, title=kwargs.pop("title", slug), **kwargs
     )
+    review.sign_as(review.author)  # as the review form starts it
+    review.save()
+    return review
 
 
 def make_comment(review=None, **kwargs):

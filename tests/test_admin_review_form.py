@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Review
-from tests.factories import make_episode, make_show
+from tests.factories import make_episode, make_review, make_show
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,41 @@ def test_staff_can_preview_a_rough_draft(writer_client, writer):
     assert response.status_code == 200
     assert "<h1" in response.content.decode()
     assert writer_client.get(draft.get_preview_url()).status_code == 200
+
+
+# What a review says under it
+
+
+def test_a_new_review_starts_with_the_writers_sign_off(writer_client, writer):
+    writer.author.sign_off = "See you next week."
+    writer.author.save()
+    response = writer_client.get(reverse("admin:reviews_review_add"))
+    assert response.context["adminform"].form.initial["sign_off"] == (
+        "See you next week."
+    )
+
+
+def test_a_changed_profile_leaves_old_reviews_as_they_were(client, writer):
+    writer.author.sign_off = "See you next week."
+    writer.author.save()
+    review = make_review(author=writer.author)
+    writer.author.sign_off = "New line."
+    writer.author.save()
+    content = client.get(review.get_absolute_url()).content.decode()
+    assert '<p class="sign-off">See you next week.</p>' in content
+    assert "New line." not in content
+
+
+def test_an_editor_writing_under_another_byline_signs_with_theirs(
+    editor_client, writer
+):
+    writer.author.sign_off = "Mina, signing off."
+    writer.author.save()
+    data = rough_draft(author=writer.author.pk, sign_off="", support_url="")
+    data["sign_off"] = (
+        editor_client.get(reverse("admin:reviews_review_add"))
+        .context["adminform"]
+        .form.initial.get("sign_off", "")
+    )
+    editor_client.post(reverse("admin:reviews_review_add"), data)
+    assert Review.objects.get().sign_off == "Mina, signing off."

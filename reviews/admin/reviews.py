@@ -70,6 +70,10 @@ def workflow_action(status, description):
     return action
 
 
+# What a review says under it, from its writer's profile (Review.sign_as).
+SIGNATURE = ["sign_off", "support_url", "support_label"]
+
+
 class StateFilter(admin.SimpleListFilter):
     """Drafts, submitted, scheduled or published: shown as the tabs above the
     list (ReviewAdmin.changelist_view), not in the sidebar."""
@@ -140,6 +144,14 @@ class ReviewAdmin(
             },
         ),
         ("Cover image", {"fields": ["cover", "cover_alt"]}),
+        (
+            "Under the review",
+            {
+                "fields": ["sign_off", ("support_url", "support_label")],
+                "description": "From your profile when the review was started; "
+                "changing your profile later leaves this review as it is.",
+            },
+        ),
         (
             "Publishing",
             {
@@ -277,12 +289,18 @@ class ReviewAdmin(
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         if hasattr(request.user, "author"):
-            initial.setdefault("author", request.user.author.pk)
+            author = request.user.author
+            initial.setdefault("author", author.pk)
+            for name in SIGNATURE:
+                initial.setdefault(name, getattr(author, name))
         return initial
 
     def save_model(self, request, obj, form, change):
         if not change and not (self.is_editor(request) and obj.author_id):
             obj.author = Author.for_user(request.user)
+        if not change and not any(name in form.changed_data for name in SIGNATURE):
+            # An editor writing under another byline signs with theirs.
+            obj.sign_as(obj.author)
         if change:
             Revision.keep_original(obj)
         super().save_model(request, obj, form, change)

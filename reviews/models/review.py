@@ -303,6 +303,23 @@ class Review(CoverImage):
         blank=True,
         help_text="Leave empty to publish now; a future time schedules the review.",
     )
+    # What this review says under it: the writer's profile's, copied when the
+    # review is started, so that a later change of profile leaves it as it was.
+    sign_off = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The line under this review (your profile's, to begin with).",
+    )
+    support_url = models.URLField(
+        "support link",
+        blank=True,
+        help_text="Where readers can support you, under this review.",
+    )
+    support_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
+    )
     comments_enabled = models.BooleanField(
         "comments open",
         default=True,
@@ -488,6 +505,12 @@ class Review(CoverImage):
         if self.status == self.Status.SUBMITTED:
             return State.SUBMITTED
         return State.DRAFT
+
+    def sign_as(self, author):
+        """Take the author's sign-off and support link as this review's."""
+        self.sign_off = author.sign_off
+        self.support_url = author.support_url
+        self.support_label = author.support_label
 
     def publish_now(self):
         """Publish at once, even a review scheduled for later."""

@@ -319,6 +319,9 @@ class Command(BaseCommand):
                 status=status,
                 published_at=published_at,
                 version=1,
+                sign_off=author.sign_off,
+                support_url=author.support_url,
+                support_label=author.support_label,
                 **aspects,
                 **templates[index % len(templates)],
             )

@@ -230,6 +230,7 @@ def save_review(slug, days_ago, with_cover=False, colors=None, **fields):
     review = Review.objects.filter(slug=slug).first() or Review(slug=slug)
     for name, value in fields.items():
         setattr(review, name, value)
+    review.sign_as(review.author)
     if days_ago is None:
         review.status, review.published_at = Review.Status.DRAFT, None
     else:
