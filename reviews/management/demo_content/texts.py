@@ -58,6 +58,11 @@ More first-episode reviews of the Winter 2024 season are on the
         "characters_score": Decimal("7.0"),
         "verdict": Review.Verdict.KEEP_WATCHING,
         "days_ago": 4,
+        "intro": """\
+Bones hasn't had an original series on air in a while, and Metallic Rouge is a
+big swing: android noir on a Mars colony, directed by Motonobu Hori. No spoilers
+up here; the recap below stays closed until you open it.
+""",
         "recap": """\
 ## Episode recap
 
