@@ -213,6 +213,9 @@ class ShowAdminForm(ReencodedImagesForm):
         ]
 
 
+PUBLISH_BUTTON = "_publish"
+
+
 class ReviewAdminForm(ReencodedImagesForm):
     """The admin's review form: only the statuses the user may set, and a refusal
     when someone else saved the review since the form was opened.
@@ -226,7 +229,15 @@ class ReviewAdminForm(ReencodedImagesForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         review = self.instance
-        for name in ("title", "summary", "recap", "body", "cover_alt"):
+        if (
+            self.is_bound
+            and PUBLISH_BUTTON in self.data
+            and review.can_be_published_by(self.user)
+        ):
+            # The publish panel's one-click Publish: the form as it is, published.
+            self.data = self.data.copy()
+            self.data["status"] = Review.Status.PUBLISHED
+        for name in ("title", "summary", "intro", "recap", "body", "cover_alt"):
             if name in self.fields:
                 self.fields[name].validators.append(refuse_control_characters)
         self.fields["seen_version"].initial = review.version
@@ -266,6 +277,9 @@ class ReviewAdminForm(ReencodedImagesForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        episode = cleaned_data.get("episode")
+        if episode and not cleaned_data.get("show"):
+            cleaned_data["show"] = episode.show  # picked the episode first
         review, seen = self.instance, cleaned_data.get("seen_version")
         if review.pk and seen is not None:
             current = Review.objects.filter(pk=review.pk)

@@ -188,3 +188,35 @@ def test_an_editor_writing_under_another_byline_signs_with_theirs(
     )
     editor_client.post(reverse("admin:reviews_review_add"), data)
     assert Review.objects.get().sign_off == "Mina, signing off."
+
+
+# Fewer steps to publish
+
+
+def test_the_publish_button_publishes_the_form_as_it_is(writer_client):
+    show = make_show()
+    data = rough_draft(show=show.pk, episode=make_episode(show, 1).pk, _publish="1")
+    response = writer_client.post(reverse("admin:reviews_review_add"), data)
+    assert response.status_code == 302
+    assert Review.objects.get().is_published()
+
+
+def test_a_guest_writers_publish_button_publishes_nothing(db):
+    from tests.conftest import logged_in, staff_author
+
+    guest = logged_in(staff_author("guest", "Guest writers"))
+    show = make_show()
+    data = rough_draft(show=show.pk, episode=make_episode(show, 1).pk, _publish="1")
+    guest.post(reverse("admin:reviews_review_add"), data)
+    assert Review.objects.get().status == Review.Status.DRAFT
+    add_form = guest.get(reverse("admin:reviews_review_add")).content.decode()
+    assert 'name="_publish"' not in add_form
+
+
+def test_picking_the_episode_first_gives_the_review_its_show(writer_client):
+    episode = make_episode(make_show(title="Relay"), 3)
+    data = rough_draft(episode=episode.pk, status=Review.Status.SUBMITTED)
+    assert writer_client.post(
+        reverse("admin:reviews_review_add"), data
+    ).status_code == (302)
+    assert Review.objects.get().show == episode.show

@@ -284,6 +284,10 @@ class ReviewAdmin(
         # away in the breadcrumbs.
         context["is_nav_sidebar_enabled"] = False
         context["preview_days"] = settings.REVIEWS_PREVIEW_DAYS
+        review = context.get("original") or Review(author=None)
+        context["can_publish_now"] = review.status != Review.Status.PUBLISHED and (
+            review.can_be_published_by(request.user)
+        )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_changeform_initial_data(self, request):

@@ -217,7 +217,8 @@ class Review(CoverImage):
         null=True,
         blank=True,
         related_name="reviews",
-        help_text="Needed to submit or publish; a draft can wait.",
+        help_text="Needed to submit or publish (a draft can wait); the episode's "
+        "show if you pick the episode first.",
     )
     episode = models.ForeignKey(
         Episode,

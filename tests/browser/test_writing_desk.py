@@ -325,3 +325,30 @@ def test_a_new_review_can_start_from_its_kinds_outline(desk, live_server):
     assert not page.locator(".outline-offer").is_visible()
     page.keyboard.type("A confident opener.")
     assert page.input_value("#id_body").startswith("## Thoughts\n\nA confident opener.")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_publishing_an_episode_review_takes_nine_actions(desk, live_server, width):
+    from reviews.models import Review
+
+    episode = make_episode(make_show(title="Metallic Rouge"), number=2)
+    page = desk(width)
+    page.goto(f"{live_server.url}/admin/reviews/review/")
+    steps = [
+        lambda: page.click("text=Add review"),
+        lambda: page.fill("#id_title", "Rouge takes the stage"),
+        lambda: page.click(".field-episode .select2-selection"),
+        lambda: page.fill(".select2-search__field", "Rouge"),
+        lambda: page.click(".select2-results__option >> text=Metallic Rouge episode 2"),
+        lambda: page.fill("#id_body", "## Thoughts\n\nThe best episode yet."),
+        lambda: page.select_option("#id_score", label="8"),
+        lambda: page.select_option("#id_verdict", "recommended"),
+        lambda: page.locator("input[name=_publish]:visible").first.click(),
+    ]
+    for step in steps:
+        step()
+    page.wait_for_url(f"{live_server.url}/admin/reviews/review/")
+    review = Review.objects.get()
+    assert (review.show, review.episode) == (episode.show, episode)
+    assert review.is_published()
+    assert len(steps) == 9
