@@ -71,7 +71,7 @@ def workflow_action(status, description):
 
 
 # What a review says under it, from its writer's profile (Review.sign_as).
-SIGNATURE = ["sign_off", "support_url", "support_label"]
+SIGNATURE = Review.SIGNATURE_FIELDS
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -64,6 +64,37 @@ class CoverImage(models.Model):
         abstract = True
 
 
+class Signature(models.Model):
+    """What is shown under a writer's reviews: a sign-off line and a support
+    link. A writer's profile has one; each review keeps its own copy."""
+
+    sign_off = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="An optional line shown under the review.",
+    )
+    support_url = models.URLField(
+        "support link",
+        blank=True,
+        help_text="Where readers can support you (Patreon, Ko-fi...).",
+    )
+    support_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
+    )
+
+    SIGNATURE_FIELDS = ["sign_off", "support_url", "support_label"]
+
+    class Meta:
+        abstract = True
+
+    def sign_as(self, signed):
+        """Take the sign-off and support link of ``signed`` (a writer's profile)."""
+        for name in self.SIGNATURE_FIELDS:
+            setattr(self, name, getattr(signed, name))
+
+
 def published_condition(prefix=""):
     """The one publishing rule as a condition: published, and its time has come.
 

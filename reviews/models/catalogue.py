@@ -7,10 +7,10 @@ from markdownx.models import MarkdownxField
 
 from ..images import validate_image
 from ..markdown import render_markdown
-from .base import CoverImage, ReviewedQuerySet, cover_alt_constraint
+from .base import CoverImage, ReviewedQuerySet, Signature, cover_alt_constraint
 
 
-class Author(models.Model):
+class Author(Signature):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="author"
     )
@@ -22,21 +22,6 @@ class Author(models.Model):
         upload_to="avatars/", blank=True, validators=[validate_image]
     )
     website = models.URLField(blank=True)
-    support_url = models.URLField(
-        "support link",
-        blank=True,
-        help_text="Where readers can support you (Patreon, Ko-fi...).",
-    )
-    support_label = models.CharField(
-        max_length=60,
-        blank=True,
-        help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
-    )
-    sign_off = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="An optional line shown under your reviews.",
-    )
 
     objects = ReviewedQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from markdownx.models import MarkdownxField
 from ..markdown import render_markdown
 from .base import (
     CoverImage,
+    Signature,
     cover_alt_constraint,
     published_condition,
     reading_minutes,
@@ -172,7 +173,11 @@ class ReviewQuerySet(models.QuerySet):
         }
 
 
-class Review(CoverImage):
+class Review(CoverImage, Signature):
+    """A review. Its Signature (sign-off, support link) is the writer's
+    profile's, copied when the review is started, so that a later change of
+    profile leaves it as it was."""
+
     class Kind(models.TextChoices):
         EPISODE = "episode", "Episode review"
         FIRST_IMPRESSIONS = "first_impressions", "First impressions"
@@ -303,23 +308,6 @@ class Review(CoverImage):
         null=True,
         blank=True,
         help_text="Leave empty to publish now; a future time schedules the review.",
-    )
-    # What this review says under it: the writer's profile's, copied when the
-    # review is started, so that a later change of profile leaves it as it was.
-    sign_off = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="The line under this review (your profile's, to begin with).",
-    )
-    support_url = models.URLField(
-        "support link",
-        blank=True,
-        help_text="Where readers can support you, under this review.",
-    )
-    support_label = models.CharField(
-        max_length=60,
-        blank=True,
-        help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
     )
     comments_enabled = models.BooleanField(
         "comments open",
@@ -506,12 +494,6 @@ class Review(CoverImage):
         if self.status == self.Status.SUBMITTED:
             return State.SUBMITTED
         return State.DRAFT
-
-    def sign_as(self, author):
-        """Take the author's sign-off and support link as this review's."""
-        self.sign_off = author.sign_off
-        self.support_url = author.support_url
-        self.support_label = author.support_label
 
     def publish_now(self):
         """Publish at once, even a review scheduled for later."""
