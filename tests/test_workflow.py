@@ -437,3 +437,11 @@ def test_a_changed_show_reads_as_its_title(writer_client, writer):
     ((before, after),) = changes["Show"]
     assert "Full Court Relay" in after
     assert "<del>" in before
+
+
+def test_a_browsers_line_endings_are_no_change(writer):
+    review = make_review(author=writer.author, body="One.\nTwo.")
+    older = Revision.keep(review, writer)
+    review.body = "One.\r\nTwo."
+    review.save()
+    assert Revision.keep(review, writer).changes_since(older) == []

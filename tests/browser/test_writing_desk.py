@@ -352,3 +352,23 @@ def test_publishing_an_episode_review_takes_nine_actions(desk, live_server, widt
     assert (review.show, review.episode) == (episode.show, episode)
     assert review.is_published()
     assert len(steps) == 9
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_revisions_and_their_diff_fit_the_window(desk, live_server, width, scheme):
+    from reviews.models import Revision
+
+    review = make_review(author=Author.objects.get(), body="The first words.")
+    writer = Author.objects.get().user
+    Revision.keep(review, writer)
+    review.body = "The second words, and more of them."
+    review.save()
+    Revision.keep(review, writer)
+    page = desk(width, scheme)
+    page.goto(f"{live_server.url}/admin/reviews/review/{review.pk}/revisions/")
+    page.click("input[type=submit][value=Compare]")
+    page.wait_for_load_state()
+    assert_no_sideways_scroll(page)
+    assert_inside_the_window(page, ".diff-table")
+    assert "second words" in page.locator(".diff-table ins").first.inner_text()
