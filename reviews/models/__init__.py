@@ -6,7 +6,8 @@ from .base import (
     reading_minutes,
 )
 from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
-from .review import Review, ReviewQuerySet, State
+from .queries import ReviewQuerySet, State
+from .review import Review
 from .revision import Revision
 
 __all__ = [

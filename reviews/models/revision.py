@@ -117,8 +117,10 @@ class Revision(models.Model):
         changes = []
         for name in REVISION_FIELDS:
             before, after = older.data.get(name), self.data.get(name)
-            if before == after or name in LONG_TEXT and (
-                (before or "").splitlines() == (after or "").splitlines()
+            if (
+                before == after
+                or name in LONG_TEXT
+                and ((before or "").splitlines() == (after or "").splitlines())
             ):  # the same text, but for a browser's line endings
                 continue
             label = Review._meta.get_field(name).verbose_name.capitalize()

@@ -1,0 +1,149 @@
+"""Which reviews readers see (the one publishing rule) and where each stands
+for its writers: State and ReviewQuerySet, the manager of Review."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .base import published_condition
+
+
+class State(models.TextChoices):
+    """Where a review stands, from its status and its publication time: what the
+    writers' list shows and filters by."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_condition())
+
+    def scheduled(self):
+        """Published, for a time still to come."""
+        return self.filter(self._state_conditions()[State.SCHEDULED])
+
+    def submitted(self):
+        return self.filter(status=self.model.Status.SUBMITTED)
+
+    def in_state(self, state):
+        """The reviews in one State."""
+        return self.filter(self._state_conditions()[state])
+
+    def state_counts(self):
+        """{state: how many, ..., "all": how many} in one query."""
+        return self.aggregate(
+            all=models.Count("pk"),
+            **{
+                state: models.Count("pk", filter=condition)
+                for state, condition in self._state_conditions().items()
+            },
+        )
+
+    def in_writing_order(self):
+        """What a writer works on first: drafts and submitted reviews (last
+        edited first), then scheduled ones (soonest first), then the published
+        (newest first)."""
+        conditions = self._state_conditions()
+        unpublished = conditions[State.DRAFT] | conditions[State.SUBMITTED]
+        rank = models.Case(
+            models.When(unpublished, then=0),
+            models.When(conditions[State.SCHEDULED], then=1),
+            default=2,
+        )
+        soonest = models.Case(
+            models.When(conditions[State.SCHEDULED], then="published_at")
+        )
+        return self.alias(writing_rank=rank, soonest=soonest).order_by(
+            "writing_rank",
+            models.F("soonest").asc(nulls_last=True),
+            models.F("published_at").desc(nulls_first=True),
+            "-updated",
+        )
+
+    def _state_conditions(self):
+        """State -> its condition: the one publishing rule, and what is not yet."""
+        return {
+            State.DRAFT: Q(status=self.model.Status.DRAFT),
+            State.SUBMITTED: Q(status=self.model.Status.SUBMITTED),
+            State.SCHEDULED: Q(
+                status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+            ),
+            State.PUBLISHED: published_condition(),
+        }
+
+    def editable_by(self, user):
+        """The reviews a staff user may open and change in the admin."""
+        if user.has_perm("reviews.change_any_review"):
+            return self
+        if user.has_perm("reviews.change_review"):
+            return self.filter(author__user=user)
+        return self.none()
+
+    def with_related(self):
+        return self.select_related("author", "show", "episode")
+
+    def for_cards(self):
+        """What a review card shows: with_related() and the comment count."""
+        return self.with_related().with_comment_count()
+
+    def for_page(self):
+        """What the review page shows: for_cards() and the episode's show (the
+        breadcrumbs link the episode page). The show's studios and credits (for
+        the JSON-LD) are read where they are used, once each, so a page whose
+        head comes from the fragment cache skips them."""
+        return self.for_cards().select_related("episode__show")
+
+    def with_comment_count(self):
+        """Annotate each review with its number of approved comments, as the
+        comment section shows them (comments.models.CommentQuerySet)."""
+        comments = self.model._meta.get_field("comments").related_model.objects
+        approved = (
+            comments.approved()
+            .in_threads()
+            .filter(review=models.OuterRef("pk"))
+            .order_by()
+            .values("review")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(comment_count=Coalesce(models.Subquery(approved), 0))
+
+    def around(self, review):
+        """Of these reviews, what the page of ``review`` shows around it, as
+        cards: up to four more on its show, newest first, and the reviews of the
+        nearest episodes before and after it. One query: the four newest, the
+        one before and the one after are each a subquery, found again among the
+        rows."""
+        others = self.for_cards().filter(show=review.show_id).exclude(pk=review.pk)
+        wanted = Q(pk__in=models.Subquery(others.values("pk")[:4]))
+        number = review.episode.number if review.episode else None
+        if number is not None:
+            before = others.filter(episode__number__lt=number).order_by(
+                "-episode__number", "-published_at", "-pk"
+            )
+            after = others.filter(episode__number__gt=number).order_by(
+                "episode__number", "-published_at", "-pk"
+            )
+            wanted |= Q(pk__in=models.Subquery(before.values("pk")[:1]))
+            wanted |= Q(pk__in=models.Subquery(after.values("pk")[:1]))
+        found = list(others.filter(wanted))  # newest first
+        episodes = [o for o in found if o.episode] if number is not None else []
+        # max() and min() keep the first of equals: the newest review.
+        return {
+            "more_reviews": found[:4],
+            "previous_review": max(
+                (other for other in episodes if other.episode.number < number),
+                key=lambda other: other.episode.number,
+                default=None,
+            ),
+            "next_review": min(
+                (other for other in episodes if other.episode.number > number),
+                key=lambda other: other.episode.number,
+                default=None,
+            ),
+        }
