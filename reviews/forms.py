@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from .images import (
-    RENDITION_WIDTHS,
     STORAGE_ERROR,
     delete_files,
     reencode_image,
-    rendition_names,
     store_image,
+    with_renditions,
 )
 from .models import SCORE_CHOICES, Author, Episode, Genre, Review, Show
 from .pagecache import remember
@@ -76,7 +75,7 @@ class ReencodedImagesForm(forms.ModelForm):
             value, earlier = cleaned_data.get(name), self.kept_from_earlier_try(name)
             if isinstance(value, UploadedFile):
                 if earlier:  # A new choice replaces the kept image.
-                    delete_files(self.stored_with(earlier[0]))
+                    delete_files(with_renditions(earlier[0]))
                 if stored := self.store(name, value):
                     cleaned_data[name] = stored
                     self.kept[name] = (stored, value.name)
@@ -123,10 +122,6 @@ class ReencodedImagesForm(forms.ModelForm):
                 {"field": name, "stored": stored, "name": original}, salt=KEPT_SALT
             )
             self.fields[name].widget.kept = (token, original)
-
-    @staticmethod
-    def stored_with(name):
-        return [name, *rendition_names(name, max(RENDITION_WIDTHS) + 1)]
 
 
 EPISODE_RANGE = re.compile(r"^(\d+)(?:\s*[-–]\s*(\d+))?$")
@@ -180,13 +175,19 @@ class ShowAdminForm(ReencodedImagesForm):
         return sorted(numbers)
 
     def clean_new_episode_titles(self):
-        text = self.cleaned_data["new_episode_titles"]
-        return [line.strip() for line in text.splitlines()]
+        """A title a line; an empty line is an episode without one."""
+        lines = [
+            line.strip()
+            for line in self.cleaned_data["new_episode_titles"].splitlines()
+        ]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
 
     def clean(self):
         cleaned_data = super().clean()
         numbers = cleaned_data.get("new_episodes") or []
-        titles = [t for t in cleaned_data.get("new_episode_titles") or [] if t]
+        titles = cleaned_data.get("new_episode_titles") or []
         if len(titles) > len(numbers):
             self.add_error(
                 "new_episode_titles",
@@ -292,7 +293,7 @@ class ReviewAdminForm(ReencodedImagesForm):
         return cleaned_data
 
     def refuse_stale_save(self, review, version):
-        last = review.revisions.select_related("saved_by").first()
+        last = review.revisions.select_related("saved_by__author").first()
         who = last.saved_by_name if last and last.saved_by else "Someone"
         when = timezone.localtime(last.saved_at) if last else timezone.localtime()
         # Saving this form again is then a deliberate choice to replace theirs.

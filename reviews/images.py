@@ -180,6 +180,11 @@ def rendition_names(name, width):
     return [rendition_name(name, w, ext) for w, ext in rendition_specs(name, width)]
 
 
+def with_renditions(name):
+    """An image's stored name and its renditions' names, whatever its width."""
+    return [name, *rendition_names(name, max(RENDITION_WIDTHS) + 1)]
+
+
 def make_renditions(name, storage=None):
     """Write the renditions of a stored image; returns their names. All or
     nothing: on a storage error (a full disk) the ones written are deleted."""

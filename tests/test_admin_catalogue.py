@@ -87,3 +87,17 @@ def test_staff_keep_the_order_of_their_rows_and_new_ones_come_last(writer_client
     )
     writer_client.post(admin_url("show", "change", show.pk), data)
     assert [c.name for c in Credit.objects.filter(show=show)] == ["First", "Second"]
+
+
+def test_an_empty_title_line_is_an_episode_without_a_title(writer_client):
+    add_show(writer_client, new_episodes="1-3", new_episode_titles="One\n\nThree\n\n")
+    assert [title for _, title, _ in episodes()] == ["One", "", "Three"]
+
+
+def test_a_title_past_the_last_number_is_refused_not_dropped(writer_client):
+    response = add_show(
+        writer_client, new_episodes="1-3", new_episode_titles="A\n\n\nD"
+    )
+    assert (
+        "4 titles for 3 new episodes" in form_errors(response)["new_episode_titles"][0]
+    )

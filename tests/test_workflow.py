@@ -445,3 +445,24 @@ def test_a_browsers_line_endings_are_no_change(writer):
     review.body = "One.\r\nTwo."
     review.save()
     assert Revision.keep(review, writer).changes_since(older) == []
+
+
+def test_the_revisions_page_reads_each_writers_name_in_one_query(
+    writer_client, writer, other_writer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    review = make_review(author=writer.author)
+    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            writer_client.get(url)
+        return len(captured)
+
+    Revision.keep(review, writer)
+    few = queries()
+    for user in [writer, other_writer] * 10:
+        Revision.keep(review, user)
+    assert queries() == few

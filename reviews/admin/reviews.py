@@ -4,7 +4,7 @@ list by state, revisions and their restore."""
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -91,6 +91,22 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WritingOrderChangeList(ChangeList):
+    """Drafts and scheduled reviews first (in_writing_order), unless a column
+    is sorted."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        reviews = super().get_queryset(request, exclude_parameters)
+        if ORDER_VAR not in self.params:
+            reviews = reviews.in_writing_order()
+        return reviews
+
+    def get_ordering_field_columns(self):
+        if ORDER_VAR not in self.params:
+            return {}
+        return super().get_ordering_field_columns()
+
+
 # The tabs above the writers' list: (label, state; None for all).
 STATE_TABS = [
     ("All", None),
@@ -172,28 +188,12 @@ class ReviewAdmin(
         return super().get_queryset(request).editable_by(request.user)
 
     def get_changelist(self, request, **kwargs):
-        changelist = super().get_changelist(request, **kwargs)
-
-        class WritingOrderChangeList(changelist):
-            """Drafts and scheduled reviews first, unless a column is sorted."""
-
-            def get_queryset(self, request, exclude_parameters=None):
-                reviews = super().get_queryset(request, exclude_parameters)
-                if ORDER_VAR not in self.params:
-                    reviews = reviews.in_writing_order()
-                return reviews
-
-            def get_ordering_field_columns(self):
-                if ORDER_VAR not in self.params:
-                    return {}
-                return super().get_ordering_field_columns()
-
         return WritingOrderChangeList
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Guest writers may not publish: not even offered.
         actions = super().get_actions(request, action_location)
-        if not Review(author=None).can_be_published_by(request.user):
+        if not Review.may_publish(request.user):
             actions.pop(f"make_{Review.Status.PUBLISHED}", None)
         return actions
 
@@ -284,9 +284,12 @@ class ReviewAdmin(
         # away in the breadcrumbs.
         context["is_nav_sidebar_enabled"] = False
         context["preview_days"] = settings.REVIEWS_PREVIEW_DAYS
-        review = context.get("original") or Review(author=None)
-        context["can_publish_now"] = review.status != Review.Status.PUBLISHED and (
-            review.can_be_published_by(request.user)
+        review = context.get("original")
+        context["can_publish_now"] = (
+            review.status != Review.Status.PUBLISHED
+            and review.can_be_published_by(request.user)
+            if review
+            else Review.may_publish(request.user)
         )
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -330,7 +333,7 @@ class ReviewAdmin(
     def revisions_view(self, request, pk):
         """Every saved version, and what changed between any two (?a=&b=)."""
         review = get_object_or_404(self.get_queryset(request), pk=pk)
-        revisions = list(review.revisions.select_related("saved_by"))
+        revisions = list(review.revisions.select_related("saved_by__author"))
         by_pk = {revision.pk: revision for revision in revisions}
         older, newer = None, None
         try:

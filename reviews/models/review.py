@@ -359,6 +359,13 @@ class Review(CoverImage, Signature):
         if self.published_at is None or self.published_at > timezone.now():
             self.published_at = publication_time_now()
 
+    @staticmethod
+    def may_publish(user):
+        """Whether the user may publish at all (editors, writers; not guests)."""
+        return user.has_perm("reviews.change_any_review") or user.has_perm(
+            "reviews.publish_review"
+        )
+
     def can_be_published_by(self, user):
         """Editors publish any review, writers their own (a new review will be
         theirs); guest writers none."""

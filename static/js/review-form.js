@@ -40,6 +40,8 @@
 
     if ($ && $.fn.select2 && $(episode).data("select2")) {
       $(episode).select2("destroy");
+      // Django's own set-up (admin/js/autocomplete.js), asking for the show too
+      // (EpisodeAdmin.get_search_results reads it).
       $(episode).select2({
         ajax: {
           data: function (params) {

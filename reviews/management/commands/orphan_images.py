@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from reviews.images import RENDITION_WIDTHS, delete_files, rendition_names
+from reviews.images import delete_files, with_renditions
 from reviews.models import Author, Review, Revision, Show
 
 FOLDERS = ["covers", "uploads", "avatars"]
@@ -46,8 +46,7 @@ def used_names():
     for fields in texts:
         for text in fields:
             names.update(in_markdown.findall(text))
-    largest = max(RENDITION_WIDTHS) + 1
-    return names | {r for name in names for r in rendition_names(name, largest)}
+    return {stored for name in names for stored in with_renditions(name)}
 
 
 class Command(BaseCommand):
