@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from . import history
 from .images import (
     STORAGE_ERROR,
     delete_files,
@@ -293,9 +294,9 @@ class ReviewAdminForm(ReencodedImagesForm):
         return cleaned_data
 
     def refuse_stale_save(self, review, version):
-        last = review.revisions.select_related("saved_by__author").first()
-        who = last.saved_by_name if last and last.saved_by else "Someone"
-        when = timezone.localtime(last.saved_at) if last else timezone.localtime()
+        last = history.versions_of(review).first()
+        who = (last and history.saved_by_name(last)) or "Someone"
+        when = timezone.localtime(last.revision.date_created if last else None)
         # Saving this form again is then a deliberate choice to replace theirs.
         self.data = self.data.copy()
         self.data["seen_version"] = version

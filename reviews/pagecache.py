@@ -33,7 +33,7 @@ from django.utils.cache import (
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
-from .models import Review, Revision
+from .models import Review
 
 logger = logging.getLogger(__name__)
 
@@ -166,11 +166,9 @@ class PageCacheMiddleware:
 
 def connect_receivers():
     """Every write to what readers see makes a new version: any of the reviews
-    app's models but revisions. (Comments have their own rule, in
-    comments.models.)"""
+    app's models. (Comments have their own rule, in comments.models; revisions
+    are reversion's, another app.)"""
     for model in apps.get_app_config("reviews").get_models():
-        if model is Revision:
-            continue
         post_save.connect(content_changed, sender=model, weak=False)
         post_delete.connect(content_changed, sender=model, weak=False)
         for field in model._meta.many_to_many:

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     # (the writer's editor) are found beside Django's.
     "django.forms",
     "markdownx",
+    # A review's revisions (reviews.history).
+    "reversion",
     "reviews",
     "comments",
 ]
@@ -329,3 +331,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 # How long a draft's shared preview link works.
 REVIEWS_PREVIEW_DAYS = 7
+
+# Revisions compare a show or an author by which one it is, not by everything
+# else saved with the review (reviews.history).
+REVERSION_COMPARE_FOREIGN_OBJECTS_AS_ID = True

@@ -6,6 +6,7 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+import reversion
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from comments.models import Comment
+from reviews.history import versions_of
 from reviews.models import (
     Author,
     Credit,
@@ -95,6 +97,16 @@ def make_review(**kwargs):
     review.sign_as(review.author)  # as the review form starts it
     review.save()
     return review
+
+
+def keep_revision(review, user=None, note=""):
+    """A revision of the review as it is, as the admin would keep on a save;
+    its version."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(note)
+        reversion.add_to_revision(review)
+    return versions_of(review).first()
 
 
 def make_comment(review=None, **kwargs):

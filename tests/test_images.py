@@ -13,8 +13,8 @@ from PIL import Image
 
 from reviews.images import make_renditions
 from reviews.markdown import render_markdown
-from reviews.models import Review, Revision
-from tests.factories import make_image_file, make_review, make_show
+from reviews.models import Review
+from tests.factories import keep_revision, make_image_file, make_review, make_show
 from tests.test_admin import review_form_data
 
 pytestmark = pytest.mark.django_db
@@ -258,8 +258,9 @@ def test_orphan_command_lists_only_unused_images(capsys, media_root):
     inline = stored("uploads/2026/11/inline.jpg")
     make_review(body=f"![still](/media/{inline})")
     kept_by_revision = stored("covers/old.jpg")
-    review = make_review()
-    Revision.objects.create(review=review, data={"cover": kept_by_revision})
+    review = make_review(cover=kept_by_revision, cover_alt="x")
+    keep_revision(review)
+    Review.objects.filter(pk=review.pk).update(cover="")
     orphan = stored("uploads/2026/11/orphan.jpg")
     call_command("orphan_images")
     listed = capsys.readouterr().out.splitlines()

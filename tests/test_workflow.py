@@ -1,16 +1,19 @@
 """The editorial workflow: who moves a review where, scheduling, revisions,
 stale forms and shared previews."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Review, Revision
+from reviews.history import versions_of
+from reviews.models import Review
 from tests.conftest import logged_in, staff_author
-from tests.factories import make_review, make_show
+from tests.factories import keep_revision, make_review, make_show
 from tests.test_admin import review_form_data
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +29,11 @@ def guest(db):
 @pytest.fixture
 def guest_client(guest):
     return logged_in(guest)
+
+
+def changes(review, older, newer):
+    """What the revisions page shows as changed between two versions."""
+    return admin.site.get_model_admin(Review).changes(review, older, newer)
 
 
 def change_url(review):
@@ -166,7 +174,7 @@ def test_writer_publishes_with_the_bulk_action(writer_client, writer):
     bulk(writer_client, "make_published", review)
     review.refresh_from_db()
     assert review.is_published()
-    assert review.revisions.first().note == "Publish now"
+    assert versions_of(review).first().revision.comment == "Publish now"
 
 
 def test_guest_writer_submits_with_the_bulk_action(guest_client, guest):
@@ -239,15 +247,18 @@ def test_every_admin_save_keeps_a_revision(writer_client, writer):
     add(writer_client, body="First words.")
     review = Review.objects.get()
     edit(writer_client, review, body="Second words.")
-    bodies = [revision.data["body"] for revision in review.revisions.all()]
-    assert bodies == ["Second words.", "First words."]
-    assert all(r.saved_by == writer for r in review.revisions.all())
+    versions = versions_of(review)
+    assert [version.field_dict["body"] for version in versions] == [
+        "Second words.",
+        "First words.",
+    ]
+    assert all(version.revision.user == writer for version in versions)
 
 
 def test_revisions_page_lists_who_and_when(writer_client, writer):
     add(writer_client)
     review = Review.objects.get()
-    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    url = reverse("admin:reviews_review_history", args=[review.pk])
     content = writer_client.get(url).content.decode()
     assert "writer" in content
     assert "Restore…" not in content  # The only revision is the current one.
@@ -257,9 +268,11 @@ def test_diff_between_two_revisions_escapes_the_text(writer_client):
     add(writer_client, body="Line one.\nLine two.")
     review = Review.objects.get()
     edit(writer_client, review, body="Line one.\n<script>alert(1)</script>")
-    older, newer = review.revisions.order_by("saved_at", "pk")
-    url = reverse("admin:reviews_review_revisions", args=[review.pk])
-    content = writer_client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
+    newer, older = versions_of(review)
+    url = reverse("admin:reviews_review_history", args=[review.pk])
+    content = writer_client.get(
+        url, {"version_id1": older.pk, "version_id2": newer.pk}
+    ).content.decode()
     assert "<del>Line two.</del>" in content
     assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in content
     assert "<script>alert(1)</script>" not in content
@@ -269,30 +282,31 @@ def test_restore_brings_back_the_text_as_a_new_revision(writer_client):
     add(writer_client, body="The good version.")
     review = Review.objects.get()
     edit(writer_client, review, body="An accident.")
-    first = review.revisions.order_by("saved_at", "pk").first()
-    url = reverse("admin:reviews_review_restore", args=[review.pk, first.pk])
+    first = versions_of(review).last()
+    url = reverse("admin:reviews_review_revision", args=[review.pk, first.pk])
     assert "The good version." in writer_client.get(url).content.decode()
     writer_client.post(url)
     review.refresh_from_db()
     assert review.body == "The good version."
     assert review.body_html == "<p>The good version.</p>\n"
-    assert review.revisions.count() == 3
-    assert review.revisions.first().note.startswith("Restored the revision of")
+    assert versions_of(review).count() == 3
+    newest = versions_of(review).first().revision
+    assert newest.comment.startswith("Restored the revision of")
 
 
 def test_writer_cannot_see_another_writers_revisions(writer_client, other_writer):
     review = make_review(author=other_writer.author)
-    Revision.keep(review, other_writer)
-    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    keep_revision(review, other_writer)
+    url = reverse("admin:reviews_review_history", args=[review.pk])
     assert writer_client.get(url).status_code == 404
 
 
 def test_guest_writer_cannot_restore_a_published_revision(guest_client, guest):
     review = make_review(author=guest.author, status=Status.PUBLISHED)
-    published = Revision.keep(review, guest)
+    published = keep_revision(review, guest)
     review.status = Status.DRAFT
     review.save()
-    url = reverse("admin:reviews_review_restore", args=[review.pk, published.pk])
+    url = reverse("admin:reviews_review_revision", args=[review.pk, published.pk])
     assert guest_client.post(url).status_code == 403
     review.refresh_from_db()
     assert review.status == Status.DRAFT
@@ -303,8 +317,11 @@ def test_first_change_of_a_review_written_elsewhere_keeps_the_original(
 ):
     review = make_review(author=writer.author, body="From the demo.")
     edit(writer_client, review, body="Edited.")
-    (original,) = review.revisions.filter(saved_by=None)
-    assert original.data["body"] == "From the demo."
+    edited, original = versions_of(review)
+    assert original.revision.user is None
+    assert original.revision.comment == "As it was before its first change here"
+    assert original.field_dict["body"] == "From the demo."
+    assert edited.field_dict["body"] == "Edited."
 
 
 # Two people editing one review
@@ -341,7 +358,7 @@ def test_saving_again_after_the_conflict_replaces_the_other_version(
     edit(writer_client, review, body="Mine.")
     review.refresh_from_db()
     assert review.body == "Mine."
-    assert [r.data["body"] for r in review.revisions.all()] == [
+    assert [version.field_dict["body"] for version in versions_of(review)] == [
         "Mine.",
         "Editor's fix.",
         "Original.",
@@ -400,7 +417,7 @@ def test_revisions_name_the_writer_not_the_login(writer_client, writer):
     writer.author.save()
     add(writer_client)
     review = Review.objects.get()
-    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    url = reverse("admin:reviews_review_history", args=[review.pk])
     assert "<td>Mina Kawase</td>" in writer_client.get(url).content.decode()
 
 
@@ -410,8 +427,8 @@ def test_saving_a_published_review_unchanged_changes_no_publication_time(
     add(writer_client, status=Status.PUBLISHED)
     review = Review.objects.get()
     edit(writer_client, review)
-    newer, older = review.revisions.all()[:2]
-    assert newer.changes_since(older) == []
+    newer, older = versions_of(review)[:2]
+    assert changes(review, older, newer) == []
 
 
 def test_a_publication_time_with_a_fraction_of_a_second_survives_the_form(
@@ -432,19 +449,18 @@ def test_a_changed_show_reads_as_its_title(writer_client, writer):
     review = Review.objects.get()
     review.show = make_show(title="Full Court Relay")  # what the form now says
     edit(writer_client, review, episode="", kind=Review.Kind.SEASON)
-    newer, older = review.revisions.all()[:2]
-    changes = dict(newer.changes_since(older))
-    ((before, after),) = changes["Show"]
+    newer, older = versions_of(review)[:2]
+    ((before, after),) = dict(changes(review, older, newer))["Show"]
     assert "Full Court Relay" in after
     assert "<del>" in before
 
 
 def test_a_browsers_line_endings_are_no_change(writer):
     review = make_review(author=writer.author, body="One.\nTwo.")
-    older = Revision.keep(review, writer)
+    older = keep_revision(review, writer)
     review.body = "One.\r\nTwo."
     review.save()
-    assert Revision.keep(review, writer).changes_since(older) == []
+    assert changes(review, older, keep_revision(review, writer)) == []
 
 
 def test_the_revisions_page_reads_each_writers_name_in_one_query(
@@ -454,15 +470,37 @@ def test_the_revisions_page_reads_each_writers_name_in_one_query(
     from django.test.utils import CaptureQueriesContext
 
     review = make_review(author=writer.author)
-    url = reverse("admin:reviews_review_revisions", args=[review.pk])
+    url = reverse("admin:reviews_review_history", args=[review.pk])
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
             writer_client.get(url)
         return len(captured)
 
-    Revision.keep(review, writer)
+    keep_revision(review, writer)
     few = queries()
     for user in [writer, other_writer] * 10:
-        Revision.keep(review, user)
+        keep_revision(review, user)
     assert queries() == few
+
+
+def test_a_revision_naming_a_lost_cover_file_is_said_so_not_an_error(
+    writer_client, writer
+):
+    review = make_review(author=writer.author, body="Now.")
+    lost = keep_revision(review, writer)
+    data = json.loads(lost.serialized_data)
+    data[0]["fields"].update(cover="covers/gone.png", cover_width=None)
+    type(lost).objects.filter(pk=lost.pk).update(serialized_data=json.dumps(data))
+    newest = keep_revision(review, writer)
+    url = reverse("admin:reviews_review_history", args=[review.pk])
+    response = writer_client.get(
+        url, {"version_id1": lost.pk, "version_id2": newest.pk}
+    )
+    assert response.status_code == 200
+    assert "could not be read back" in response.content.decode()
+    restore = reverse("admin:reviews_review_revision", args=[review.pk, lost.pk])
+    response = writer_client.post(restore, follow=True)
+    assert "Could not load" in response.content.decode()
+    review.refresh_from_db()
+    assert review.body == "Now."

@@ -1,25 +1,29 @@
 """The review form and list: the writing workflow, the publish panel, the
 list by state, revisions and their restore."""
 
+from contextlib import suppress
+
+import reversion
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from reversion import RevertError
+from reversion_compare.admin import BaseCompareVersionAdmin
 
-from .. import notifications
+from .. import history, notifications
+from ..diffs import marked_words, side_by_side
 from ..forms import ReviewAdminForm
-from ..models import (
-    Author,
-    Review,
-    Revision,
-    State,
-)
+from ..models import Author, Review, State
 from ..scores import format_score
 from .desk import MarkdownEditorMixin, OwnObjectsMixin, StoredImagesMixin
 
@@ -42,7 +46,6 @@ def workflow_action(status, description):
             ):
                 unready.append(f"{review.title} ({' '.join(missing.values())})")
                 continue
-            Revision.keep_original(review)
             before = review.status
             if status == Review.Status.PUBLISHED:
                 review.publish_now()
@@ -50,8 +53,9 @@ def workflow_action(status, description):
                 review.status = status
             review.save()
             notifications.status_changed(request, review, before)
-            Revision.keep(review, request.user, note=description)
             moved += 1
+        if moved and reversion.is_active():  # the list's revision (VersionAdmin)
+            reversion.set_comment(description)
         label = Review.Status(status).label.lower()
         if moved:
             modeladmin.message_user(request, f"{moved} review(s) now {label}.")
@@ -119,10 +123,17 @@ STATE_TABS = [
 
 @admin.register(Review)
 class ReviewAdmin(
-    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
+    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, BaseCompareVersionAdmin
 ):
     form = ReviewAdminForm
     any_permission = "reviews.change_any_review"
+    # Revisions (django-reversion): every save in the form or the list keeps
+    # one; the history page lists them and compares any two, field by field
+    # (reversion-compare, with our compare_* methods below).
+    change_list_template = "admin/reviews/review/change_list.html"
+    object_history_template = "admin/reviews/review/revisions.html"
+    compare_fields = history.REVISION_FIELDS
+    history_latest_first = True
 
     class Media:
         # admin.css for the list's tabs too; the form's assets come with its
@@ -215,6 +226,12 @@ class ReviewAdmin(
         )
 
     def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "action" in request.POST:
+            history.keep_originals(
+                self.get_queryset(request).filter(
+                    pk__in=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+                )
+            )
         counts = self.get_queryset(request).state_counts()
         current = request.GET.get("state")
         tabs = [
@@ -308,73 +325,129 @@ class ReviewAdmin(
         if not change and not any(name in form.changed_data for name in SIGNATURE):
             # An editor writing under another byline signs with theirs.
             obj.sign_as(obj.author)
-        if change:
-            Revision.keep_original(obj)
         super().save_model(request, obj, form, change)
-        Revision.keep(obj, request.user)
         notifications.status_changed(request, obj, form.initial.get("status"))
 
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:pk>/revisions/",
-                view(self.revisions_view),
-                name="reviews_review_revisions",
-            ),
-            path(
-                "<int:pk>/revisions/<int:revision_pk>/restore/",
-                view(self.restore_view),
-                name="reviews_review_restore",
-            ),
-            *super().get_urls(),
-        ]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and (review := self.get_object(request, object_id)):
+            history.keep_originals([review])
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    def revisions_view(self, request, pk):
-        """Every saved version, and what changed between any two (?a=&b=)."""
-        review = get_object_or_404(self.get_queryset(request), pk=pk)
-        revisions = list(review.revisions.select_related("saved_by__author"))
-        by_pk = {revision.pk: revision for revision in revisions}
-        older, newer = None, None
-        try:
-            older = by_pk.get(int(request.GET.get("a", "")))
-            newer = by_pk.get(int(request.GET.get("b", "")))
-        except ValueError:
-            pass
-        if older and newer and older.saved_at > newer.saved_at:
-            older, newer = newer, older
+    # Revisions
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every saved version, newest first, and what changed between any two
+        (?version_id1=&version_id2=, as reversion-compare names them)."""
+        review = self.own_object_or_404(request, object_id)
+        versions = list(history.versions_of(review))
+        by_pk = {version.pk: version for version in versions}
+        older = newer = None
+        with suppress(KeyError, ValueError):  # none asked for, or not this review's
+            older, newer = sorted(
+                (by_pk[int(request.GET[key])] for key in self.COMPARED),
+                key=lambda version: version.pk,
+            )
+        for version in versions:
+            version.saved_by_name = history.saved_by_name(version)
+            status = history.stored_fields(version.serialized_data)["status"]
+            version.status_label = Review.Status(status).label
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": review,
             "title": f"Revisions of “{review}”",
-            "revisions": revisions,
+            "versions": versions,
             "older": older,
             "newer": newer,
-            "changes": newer.changes_since(older) if older and newer else None,
+            "changes": self.changes(review, older, newer) if older else None,
             "can_restore": self.has_change_permission(request, review),
         }
-        return TemplateResponse(request, "admin/reviews/review/revisions.html", context)
+        return TemplateResponse(request, self.object_history_template, context)
 
-    def restore_view(self, request, pk, revision_pk):
-        review = get_object_or_404(self.get_queryset(request), pk=pk)
+    COMPARED = ("version_id1", "version_id2")
+
+    def compare_view(self, request, object_id, extra_context=None):
+        # The history page compares too: one page for both.
+        self.own_object_or_404(request, object_id)
+        url = reverse("admin:reviews_review_history", args=[object_id])
+        return redirect(f"{url}?{request.GET.urlencode()}")
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore: what would change, then the writer's fields of that version
+        put back as a new save (history.restore), never the review's
+        bookkeeping."""
+        review = self.own_object_or_404(request, object_id)
         if not self.has_change_permission(request, review):
             raise PermissionDenied
-        revision = get_object_or_404(review.revisions, pk=revision_pk)
+        version = get_object_or_404(history.versions_of(review), pk=version_id)
         if request.method == "POST":
-            if revision.data.get("status") not in review.statuses_for(request.user):
+            status = history.stored_fields(version.serialized_data)["status"]
+            if status not in review.statuses_for(request.user):
                 raise PermissionDenied
-            revision.restore(request.user)
-            self.message_user(
-                request, f"Restored the revision of {revision.saved_at:%Y-%m-%d %H:%M}."
-            )
+            try:
+                with self.create_revision(request):
+                    note = history.restore(version, review)
+            except RevertError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:reviews_review_history", review.pk)
+            self.message_user(request, f"{note}.")
             return redirect("admin:reviews_review_change", review.pk)
+        version.saved_by_name = history.saved_by_name(version)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": review,
-            "revision": revision,
-            "changes": revision.changes_since(Revision(data=Revision.snapshot(review))),
+            "version": version,
+            "changes": self.changes(review, history.current_version(review), version),
             "title": f"Restore a revision of “{review}”",
         }
         return TemplateResponse(request, "admin/reviews/review/restore.html", context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        # Not offered yet: a recovered review would need our change form's
+        # layout around reversion's recover form.
+        raise Http404
+
+    recover_view = recoverlist_view
+
+    def own_object_or_404(self, request, object_id):
+        review = self.get_object(request, unquote(object_id))
+        if review is None or not self.has_view_or_change_permission(request, review):
+            raise Http404
+        return review
+
+    def changes(self, review, older, newer):
+        """[(field label, rows)] for each writer's field that differs between
+        two versions: rows of (before, after) HTML (see the compare_* methods).
+        A version that cannot be read (its cover file gone) is one row saying
+        so, not an error page."""
+        try:
+            compared = self.compare(review, older, newer).diff
+        except RevertError as error:
+            unreadable = f"A revision here could not be read back ({error})."
+            return [("Not comparable", [(unreadable, unreadable)])]
+        return [
+            (change["field"].verbose_name.capitalize(), change["diff"])
+            for change in compared
+            if change["diff"]
+        ]
+
+    # How reversion-compare shows a changed field: long texts line by line with
+    # the changed words marked, other fields as readers would see them.
+
+    def compare_long_text(self, compared):
+        before, after = compared.value1 or "", compared.value2 or ""
+        if before.splitlines() == after.splitlines():
+            return []  # the same text, but for a browser's line endings
+        return side_by_side(before, after)
+
+    compare_intro = compare_recap = compare_body = compare_long_text
+
+    def fallback_compare(self, compared):
+        field = compared.field
+        return [
+            marked_words(
+                history.shown(field, compared.value1),
+                history.shown(field, compared.value2),
+            )
+        ]

@@ -8,7 +8,6 @@ from .base import (
 from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
 from .queries import ReviewQuerySet, State
 from .review import Review
-from .revision import Revision
 
 __all__ = [
     "SCORE_CHOICES",
@@ -20,7 +19,6 @@ __all__ = [
     "ReviewedQuerySet",
     "Review",
     "ReviewQuerySet",
-    "Revision",
     "Show",
     "State",
     "Studio",

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ def publication_time_now():
     return timezone.now().replace(microsecond=0)
 
 
+@reversion.register()
 class Review(CoverImage, Signature):
     """A review. Its Signature (sign-off, support link) is the writer's
     profile's, copied when the review is started, so that a later change of

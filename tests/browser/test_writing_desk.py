@@ -7,7 +7,13 @@ import pytest
 from reviews.models import Author
 from tests.browser.conftest import _new_page
 from tests.browser.test_writer import PASSWORD, wait_for
-from tests.factories import make_episode, make_review, make_show, make_user
+from tests.factories import (
+    keep_revision,
+    make_episode,
+    make_review,
+    make_show,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -357,16 +363,14 @@ def test_publishing_an_episode_review_takes_nine_actions(desk, live_server, widt
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_revisions_and_their_diff_fit_the_window(desk, live_server, width, scheme):
-    from reviews.models import Revision
-
     review = make_review(author=Author.objects.get(), body="The first words.")
     writer = Author.objects.get().user
-    Revision.keep(review, writer)
+    keep_revision(review, writer)
     review.body = "The second words, and more of them."
     review.save()
-    Revision.keep(review, writer)
+    keep_revision(review, writer)
     page = desk(width, scheme)
-    page.goto(f"{live_server.url}/admin/reviews/review/{review.pk}/revisions/")
+    page.goto(f"{live_server.url}/admin/reviews/review/{review.pk}/history/")
     page.click("input[type=submit][value=Compare]")
     page.wait_for_load_state()
     assert_no_sideways_scroll(page)

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from reversion.models import Revision, Version
 
 from comments.models import Comment, render_comment_text
 from reviews import search
@@ -43,7 +44,6 @@ from reviews.models import (
     Episode,
     Genre,
     Review,
-    Revision,
     Show,
     Studio,
     ThemeSong,
@@ -134,7 +134,7 @@ class Command(BaseCommand):
 
     def empty(self):
         """Delete an earlier bench data set (this is the benchmark's own database)."""
-        models = [Comment, Revision, Review, Episode, Credit, ThemeSong]
+        models = [Comment, Version, Revision, Review, Episode, Credit, ThemeSong]
         models += [Show.studios.through, Show.genres.through, Show, Studio, Genre]
         with connection.cursor() as cursor:
             for model in [*models, Author]:

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
+from reviews.history import kept_covers
 from reviews.images import delete_files, with_renditions
-from reviews.models import Author, Review, Revision, Show
+from reviews.models import Author, Review, Show
 
 FOLDERS = ["covers", "uploads", "avatars"]
 
@@ -32,11 +33,7 @@ def used_names():
     names = set()
     for model, field in [(Review, "cover"), (Show, "cover"), (Author, "avatar")]:
         names.update(model.objects.exclude(**{field: ""}).values_list(field, flat=True))
-    names.update(
-        cover
-        for cover in Revision.objects.values_list("data__cover", flat=True)
-        if cover
-    )
+    names.update(kept_covers())
     media_url = re.escape("/" + settings.MEDIA_URL.lstrip("/"))
     in_markdown = re.compile(rf"{media_url}(uploads/[^\s)\"'<>]+)")
     texts = [
