@@ -504,3 +504,26 @@ def test_a_revision_naming_a_lost_cover_file_is_said_so_not_an_error(
     assert "Could not load" in response.content.decode()
     review.refresh_from_db()
     assert review.body == "Now."
+
+
+def test_reversion_compares_and_recovers_nothing_of_another_writers(
+    writer_client, other_writer
+):
+    review = make_review(author=other_writer.author)
+    version = keep_revision(review, other_writer)
+    for url in [
+        reverse("admin:reviews_review_compare", args=[review.pk]),
+        reverse("admin:reviews_review_revision", args=[review.pk, version.pk]),
+        reverse("admin:reviews_review_recoverlist"),
+    ]:
+        assert writer_client.get(url).status_code == 404, url
+
+
+def test_reversions_compare_address_leads_to_the_revisions_page(writer_client, writer):
+    review = make_review(author=writer.author)
+    older, newer = keep_revision(review, writer), keep_revision(review, writer)
+    query = f"version_id1={older.pk}&version_id2={newer.pk}"
+    compare = reverse("admin:reviews_review_compare", args=[review.pk])
+    response = writer_client.get(f"{compare}?{query}")
+    history_url = reverse("admin:reviews_review_history", args=[review.pk])
+    assert response["Location"] == f"{history_url}?{query}"
