@@ -151,6 +151,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={STATEMENT_TIMEOUT}"
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers saving while readers comment: readers never block the writer
+    # (WAL), and a write waits its turn for up to SQLITE_BUSY_TIMEOUT seconds
+    # instead of failing with "database is locked" (IMMEDIATE takes the write
+    # lock when a transaction begins, so it can wait; a deferred one upgrading
+    # from a read cannot).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        }
+    )
 
 if os.environ.get("REDIS_URL"):
     # Shared by every app server: the page cache, rate limits and sessions.
