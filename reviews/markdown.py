@@ -30,7 +30,6 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_block import paragraph
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -101,18 +100,23 @@ RAW_SPOILER = re.compile(r'<(details|label) class="spoiler"')
 def _hide_raw_spoilers(html):
     """A spoiler the writer typed as raw HTML (our own markup, which the
     sanitizer keeps) becomes the note too. The sanitizer's output is balanced,
-    so counting the element's own tags finds its end."""
-    while match := RAW_SPOILER.search(html):
+    so counting the element's own tags finds its end. One pass: each part of
+    the text is read once however many spoilers there are."""
+    kept, position = [], 0
+    while match := RAW_SPOILER.search(html, position):
+        kept.append(html[position : match.start()])
         tags = re.compile(rf"<(/?){match[1]}\b[^>]*>")
         depth = 0
         for tag in tags.finditer(html, match.start()):
             depth += -1 if tag[1] else 1
             if not depth:
-                html = html[: match.start()] + SPOILER_HIDDEN + html[tag.end() :]
+                kept.append(SPOILER_HIDDEN)
+                position = tag.end()
                 break
         else:
-            html = html[: match.start()]
-    return html
+            return "".join(kept)  # never closed: the rest is the spoiler
+    kept.append(html[position:])
+    return "".join(kept)
 
 
 def sanitize(html):
@@ -143,12 +147,6 @@ def _parser(id_prefix):
         )
         .enable(["table", "strikethrough", "replacements", "smartquotes"])
         .use(footnote_plugin)
-        .use(
-            anchors_plugin,
-            min_level=2,
-            max_level=4,
-            slug_func=lambda title: id_prefix + slugify(title),
-        )
         .use(container_plugin, "spoiler", render=_render_spoiler_block)
     )
     md.block.ruler.before(
@@ -159,7 +157,7 @@ def _parser(id_prefix):
         md.inline.ruler.before(
             "text", f"spoiler_{opener}", _inline_spoiler_rule(opener, closer)
         )
-    md.core.ruler.before("anchor", "page_outline", _page_outline)
+    md.core.ruler.push("page_outline", _page_outline)
     md.core.ruler.before("inline", "hide_spoiler_blocks", _hide_spoiler_blocks)
     md.add_render_rule("spoiler_open", _render_spoiler_open)
     md.add_render_rule("spoiler_close", _render_spoiler_close)
@@ -173,7 +171,9 @@ def _spoiler_line(state, start_line, end_line, silent):
     start = state.bMarks[start_line] + state.tShift[start_line]
     if not state.src.startswith(">!", start):
         return False
-    return paragraph(state, start_line, end_line, silent)
+    # Asked whether one starts here (a paragraph looking for its end), the
+    # answer is yes; parsing it then would recurse once per following line.
+    return True if silent else paragraph(state, start_line, end_line, silent)
 
 
 def _inline_spoiler_rule(opener, closer):
@@ -184,7 +184,7 @@ def _inline_spoiler_rule(opener, closer):
         if not state.src.startswith(opener, state.pos):
             return False
         start = state.pos + len(opener)
-        end = state.src.find(closer, start, state.posMax)
+        end = _next_closer(state, closer, start)
         if end == -1 or not state.src[start:end].strip():
             return False
         if not silent and state.env.get("hide_spoilers"):
@@ -202,6 +202,24 @@ def _inline_spoiler_rule(opener, closer):
         return True
 
     return spoiler
+
+
+def _next_closer(state, closer, start):
+    """Where ``closer`` next occurs from ``start`` on, or -1: remembered per
+    inline text, so a text of many openers and no closer is searched once,
+    not once per opener."""
+    known = state.env.setdefault("spoiler_closers", {})
+    key = (id(state.src), state.posMax, closer)
+    searched_from, found = known.get(key, (None, None))
+    if (
+        searched_from is not None
+        and searched_from <= start
+        and (found == -1 or found >= start)
+    ):
+        return found
+    found = state.src.find(closer, start, state.posMax)
+    known[key] = (start, found)
+    return found
 
 
 def _hide_spoiler_blocks(state):
@@ -226,33 +244,46 @@ def _hide_spoiler_blocks(state):
 def _page_outline(state):
     """Fit the writer's Markdown into the page around it.
 
-    A level-one heading becomes h2 (the page title is the only h1); a heading with
-    a spoiler gets its anchor from its visible words only; table alignment becomes
-    a class, since the Content Security Policy forbids inline styles.
+    A level-one heading becomes h2 (the page title is the only h1); h2 to h4 get
+    anchors, unique in the page, from their words (a spoiler's left out); table
+    alignment becomes a class, since the Content Security Policy forbids inline
+    styles.
     """
+    taken, next_number = set(), {}
     for index, token in enumerate(state.tokens):
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":
             token.tag = "h2"
-        if token.type == "heading_open":
-            words = _visible_words(state.tokens[index + 1].children or [])
-            if words is not None:
-                token.attrSet("id", state.md.options["slug_prefix"] + slugify(words))
+        if token.type == "heading_open" and token.tag in ("h2", "h3", "h4"):
+            words = _heading_words(state.tokens[index + 1].children or [])
+            slug = state.md.options["slug_prefix"] + slugify(words)
+            token.attrSet("id", _unique(slug, taken, next_number))
         for child in [token, *(token.children or [])]:
             style = child.attrs.pop("style", None) if child.attrs else None
             if style and style.startswith("text-align:"):
                 child.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
-def _visible_words(children):
-    """A heading's text without its spoilers, or None when it has none."""
-    if not any(child.type.startswith("spoiler_") for child in children):
-        return None
+def _heading_words(children):
+    """A heading's text without its spoilers ("spoiler" if that is all)."""
     depth, words = 0, []
     for child in children:
         depth += {"spoiler_open": 1, "spoiler_close": -1}.get(child.type, 0)
         if not depth and child.type in ("text", "code_inline"):
             words.append(child.content)
-    return "".join(words).strip() or "spoiler"
+    spoiled = any(child.type.startswith("spoiler_") for child in children)
+    return "".join(words).strip() or ("spoiler" if spoiled else "")
+
+
+def _unique(slug, taken, next_number):
+    """``slug``, or ``slug-1``, ``slug-2``... the first not yet in the page.
+    Each slug remembers its next number, so a hundred headings of one name
+    cost a hundred steps, not five thousand."""
+    candidate, number = slug, next_number.get(slug, 1)
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    next_number[slug] = number
+    taken.add(candidate)
+    return candidate
 
 
 def _render_spoiler_open(self, tokens, idx, options, env):
