@@ -45,7 +45,6 @@ REVISION_FIELDS = [
     "published_at",
     "comments_enabled",
 ]
-LONG_TEXT = {"intro", "recap", "body"}
 ORIGINAL_NOTE = "As it was before its first change here"
 
 

@@ -205,11 +205,11 @@ def _inline_spoiler_rule(opener, closer):
 
 
 def _next_closer(state, closer, start):
-    """Where ``closer`` next occurs from ``start`` on, or -1: remembered per
-    inline text, so a text of many openers and no closer is searched once,
-    not once per opener."""
-    known = state.env.setdefault("spoiler_closers", {})
-    key = (id(state.src), state.posMax, closer)
+    """Where ``closer`` next occurs from ``start`` on, or -1: remembered on the
+    inline text's own state (it lives as long as that text is parsed), so a
+    text of many openers and no closer is searched once, not once per opener."""
+    known = state.__dict__.setdefault("spoiler_closers", {})
+    key = (state.posMax, closer)
     searched_from, found = known.get(key, (None, None))
     if (
         searched_from is not None

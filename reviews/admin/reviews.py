@@ -134,6 +134,8 @@ class ReviewAdmin(
     object_history_template = "admin/reviews/review/revisions.html"
     compare_fields = history.REVISION_FIELDS
     history_latest_first = True
+    # The two versions compared, as reversion-compare's links name them.
+    COMPARED = ("version_id1", "version_id2")
 
     class Media:
         # admin.css for the list's tabs too; the form's assets come with its
@@ -363,8 +365,6 @@ class ReviewAdmin(
             "can_restore": self.has_change_permission(request, review),
         }
         return TemplateResponse(request, self.object_history_template, context)
-
-    COMPARED = ("version_id1", "version_id2")
 
     def compare_view(self, request, object_id, extra_context=None):
         # The history page compares too: one page for both.
