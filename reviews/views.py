@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from . import search
 from .charts import EpisodeScoreChart, ScoreDistribution
 from .forms import ImageUploadForm, ReviewFilterForm
 from .images import STORAGE_ERROR, store_image
+from .markdown import MAX_CHARS, TOO_LONG
 from .models import Author, Episode, Genre, Review, Show, Studio
 from .pagecache import remember
 
@@ -384,8 +386,15 @@ def markdown_preview(request):
     the renderer of the public pages."""
     if not _can_write(request.user):
         raise PermissionDenied
+    content = request.POST.get("content", "")
+    if len(content) > MAX_CHARS:
+        # Shown in the preview pane (markdownx shows any answer there).
+        message = TOO_LONG % {"limit_value": MAX_CHARS, "show_value": len(content)}
+        return HttpResponse(
+            format_html('<p class="preview-refused">{}</p>', message), status=413
+        )
     markdownify = import_string(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION)
-    return HttpResponse(markdownify(request.POST.get("content", "")))
+    return HttpResponse(markdownify(content))
 
 
 @require_POST

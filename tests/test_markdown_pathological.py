@@ -1,11 +1,17 @@
 """Generated pathological Markdown for every rule of our own: each renders, in
 one pass (a few hundred KB that took the old rules tens of seconds, or blew
 the stack, now render in well under a second; `make bench` territory, so no
-time is asserted here, only that the work completes and is right)."""
+time is asserted here, only that the work completes and is right); and the
+size limit that bounds what one save or preview renders."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from reviews.markdown import SPOILER_HIDDEN, render_markdown
+from reviews.admin.desk import WritingEditor
+from reviews.markdown import MAX_CHARS, SPOILER_HIDDEN, render_markdown
+from tests.factories import make_review
+from tests.test_workflow import edit
 
 RAW_SPOILER = '<details class="spoiler"><summary>Ending</summary>She lives.</details>\n'
 
@@ -67,3 +73,41 @@ def test_a_typed_numbered_heading_does_not_collide():
         "recap-1",
         "recap-2",
     ]
+
+
+# The size limit: a save and a preview each render at most MAX_CHARS.
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_limit_is_refused_with_the_text_kept(writer_client, writer):
+    review = make_review(author=writer.author, body="Short.")
+    too_long = "word " * (MAX_CHARS // 5) + "over"
+    response = edit(writer_client, review, body=too_long)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert f"At most {MAX_CHARS} characters fit here" in errors[0]
+    assert too_long in response.content.decode()
+    review.refresh_from_db()
+    assert review.body == "Short."
+
+
+@pytest.mark.django_db
+def test_an_author_bio_over_the_limit_is_invalid(writer):
+    writer.author.bio = "x" * (MAX_CHARS + 1)
+    with pytest.raises(ValidationError) as refused:
+        writer.author.full_clean()
+    assert "bio" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_preview_over_the_limit_says_so_instead_of_rendering(writer_client):
+    response = writer_client.post(
+        reverse("reviews:markdown-preview"), {"content": ">!a " * MAX_CHARS}
+    )
+    assert response.status_code == 413
+    assert "At most" in response.content.decode()
+
+
+def test_the_editor_knows_the_limit():
+    html = WritingEditor().render("body", "", attrs={"id": "id_body"})
+    assert f'data-max-chars="{MAX_CHARS}"' in html

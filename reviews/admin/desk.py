@@ -6,12 +6,18 @@ from django.http import Http404
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from ..markdown import MAX_CHARS
+
 
 class WritingEditor(AdminMarkdownxWidget):
     """markdownx's editor and live preview in the writer's layout, with its
     toolbar, tabs, word count and uploads (static/js/editor.js)."""
 
     template_name = "admin/reviews/markdown_editor.html"
+
+    def __init__(self, attrs=None):
+        # The editor warns before the server's limit refuses a save.
+        super().__init__({"data-max-chars": MAX_CHARS, **(attrs or {})})
 
     class Media:
         extend = False  # markdownx's admin stylesheet fixes widths at 610 px.

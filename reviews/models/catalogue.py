@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from ..images import validate_image
-from ..markdown import render_markdown
+from ..markdown import markdown_length, render_markdown
 from .base import CoverImage, ReviewedQuerySet, Signature, cover_alt_constraint
 
 
@@ -16,7 +16,11 @@ class Author(Signature):
     )
     name = models.CharField(max_length=100, help_text="Your name as readers see it.")
     slug = models.SlugField(max_length=100, unique=True)
-    bio = MarkdownxField(blank=True, help_text="A short introduction, in Markdown.")
+    bio = MarkdownxField(
+        blank=True,
+        validators=[markdown_length],
+        help_text="A short introduction, in Markdown.",
+    )
     bio_html = models.TextField(editable=False, blank=True)
     avatar = models.ImageField(
         upload_to="avatars/", blank=True, validators=[validate_image]

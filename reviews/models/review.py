@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from ..markdown import render_markdown
+from ..markdown import markdown_length, render_markdown
 from .base import (
     CoverImage,
     Signature,
@@ -110,18 +110,21 @@ class Review(CoverImage, Signature):
     intro = MarkdownxField(
         "introduction",
         blank=True,
+        validators=[markdown_length],
         help_text="Optional, in Markdown: a spoiler-free opening shown before the "
         "recap (the recap always comes before your thoughts).",
     )
     intro_html = models.TextField(editable=False, blank=True)
     recap = MarkdownxField(
         blank=True,
+        validators=[markdown_length],
         help_text="What happens, in Markdown. Always hidden behind a spoiler toggle.",
     )
     recap_html = models.TextField(editable=False, blank=True)
     body = MarkdownxField(
         "thoughts",
         blank=True,
+        validators=[markdown_length],
         help_text=(
             "Your review, in Markdown. Hide spoilers with >!text!< or ||text||, "
             "or a block between '::: spoiler' and ':::'."

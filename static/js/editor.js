@@ -172,11 +172,39 @@
       error.hidden = !message;
     }
 
+    // The server's limit (reviews.markdown.MAX_CHARS), in characters as
+    // Python counts them (code points, not UTF-16 units).
+    const limit = Number(textarea.dataset.maxChars) || 0;
+
+    function charactersOver() {
+      let length = 0;
+      for (const _ of textarea.value) {
+        length += 1;
+      }
+      return limit ? length - limit : 0;
+    }
+
     function count() {
       const words = wordCount(textarea.value);
       const minutes = Math.max(1, Math.ceil(words / WORDS_PER_MINUTE));
-      counter.textContent = words + (words === 1 ? " word" : " words") + " · " + minutes + " min read";
+      const over = charactersOver();
+      counter.textContent = words + (words === 1 ? " word" : " words") + " · " + minutes + " min read" +
+        (over > 0 ? " · " + over.toLocaleString("en") + " characters over the " + limit.toLocaleString("en") + " limit" : "");
+      editor.classList.toggle("writer-over-limit", over > 0);
     }
+
+    // A text over the limit is not sent (a very long one would be refused
+    // before the form could show it again): the writer is told, nothing lost.
+    form.addEventListener("submit", function (event) {
+      const over = charactersOver();
+      if (over > 0) {
+        event.preventDefault();
+        showError("Not saved: this text is " + over.toLocaleString("en") + " characters over the limit of " +
+          limit.toLocaleString("en") + ". Shorten it, or split it into two reviews; your text is as you left it.");
+        textarea.focus({ preventScroll: true });
+        error.scrollIntoView({ block: "center" });
+      }
+    });
 
     async function upload(file) {
       showError("");

@@ -4,7 +4,7 @@ writer can see them; dropped files the server refuses."""
 
 import pytest
 
-from reviews.models import Author
+from reviews.models import Author, Review
 from tests.browser.conftest import _new_page
 from tests.browser.test_writer import PASSWORD, wait_for
 from tests.factories import (
@@ -166,6 +166,25 @@ def test_a_refused_file_says_why_and_leaves_the_text_alone(
     assert name in error.inner_text()
     assert "not an image we can read" in error.inner_text()
     assert page.input_value("#id_body") == text
+
+
+def test_a_text_over_the_limit_is_counted_and_not_sent(desk, live_server):
+    from reviews.markdown import MAX_CHARS
+
+    page = desk(1280)
+    page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.fill("#id_title", "A very long one")
+    text = "é" * MAX_CHARS + "🙂" * 3  # characters as Python counts them
+    page.fill("#id_body", text)
+    counter = page.locator(".field-body [data-word-count]")
+    assert "3 characters over the 100,000 limit" in counter.inner_text()
+    page.click("input[name=_continue]")
+    error = page.locator(".field-body [data-upload-error]")
+    wait_for(page, error.is_visible, "the size message")
+    assert "Not saved: this text is 3 characters over" in error.inner_text()
+    assert page.url.endswith("/admin/reviews/review/add/")
+    assert page.input_value("#id_body") == text
+    assert not Review.objects.exists()
 
 
 def test_a_dropped_image_is_its_own_paragraph_with_its_alt_text_selected(
