@@ -4,13 +4,14 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews import search
 from reviews.models import Review
 from tests.factories import make_author, make_comment, make_review, make_show
+from tests.test_workflow import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -498,3 +499,36 @@ def test_highlight_is_empty_when_the_index_is_out_of_date():
     assert search.highlight("an old zephyr text", marked) == (
         "an old <mark>zephyr</mark> text"
     )
+
+
+# The index never fails a save
+
+
+def test_folding_breaks_runs_no_word_is_as_long_as_one_for_one():
+    folded = search.fold("_A" * 100 + " short")
+    assert len(folded) == 206
+    assert max(len(run) for run in folded.split()) == 63
+    assert folded.endswith(" short")
+
+
+def test_a_body_of_long_punctuated_runs_saves_and_is_indexed(writer_client, writer):
+    # 50 KB that PostgreSQL's text parser took past the statement timeout.
+    review = make_review(author=writer.author, title="Underscores", body="Short.")
+    response = edit(writer_client, review, body="_a" * 25_000 + " zanzibarword")
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.body.endswith("zanzibarword")
+    assert search.ReviewResults("zanzibarword").count() == 1
+
+
+def test_a_failing_index_write_leaves_the_save_standing(writer_client, writer, caplog):
+    review = make_review(author=writer.author, body="Before.")
+    with mock.patch(
+        "reviews.search.receivers.index_reviews",
+        side_effect=DatabaseError("canceling statement due to statement timeout"),
+    ):
+        response = edit(writer_client, review, body="After, saved anyway.")
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.body == "After, saved anyway."
+    assert f"Search index not updated for Review {review.pk}" in caplog.text
