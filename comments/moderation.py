@@ -48,22 +48,6 @@ def matched_word(text, words):
     return None
 
 
-def client_ip(request):
-    """The client's address as the trusted proxies saw it.
-
-    Each proxy appends the address it received from to X-Forwarded-For, so with N
-    trusted proxies the client is the N-th entry from the right; anything further
-    left was written by the client and is ignored.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        forwarded = [address.strip() for address in forwarded if address.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _keyed_hash(value, purpose):
     key = f"{settings.SECRET_KEY}:{purpose}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

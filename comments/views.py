@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView
 
+from reviews.clients import client_ip
 from reviews.models import Review
 from reviews.views import ReviewPageMixin
 
@@ -63,7 +64,7 @@ class PostCommentView(ReviewPageMixin, FormView):
         comment = form.save(commit=False)
         if sent := Comment.objects.sent_before(comment):
             return commented(self.request, sent)
-        address = moderation.client_ip(self.request)
+        address = client_ip(self.request)
         if wait := moderation.seconds_to_wait(address, comment.fingerprint):
             return self.too_fast(form, wait)
         comment.ip_address = moderation.stored_ip(address)

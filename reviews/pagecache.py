@@ -13,6 +13,13 @@ What is never stored nor served from here: requests with a session or messages
 cookie (staff, a commenter with a pending comment, a message to show), anything
 but GET and HEAD, the admin and previews, and any response that sets a cookie
 (a CSRF token, a session) or says it is private or not to be stored.
+
+Nobody can fill the cache at will: a page's key holds only the query parameters
+some page reads (QUERY_PARAMETERS, sorted), so `?utm_source=...` finds the page
+without it; a request with any other parameter is answered (from the cache if
+the page is there) but never stored; and one client address stores at most
+PAGE_CACHE_STORES_PER_MINUTE pages a minute (random searches, say), after which
+its pages are rendered and not kept.
 """
 
 import logging
@@ -31,8 +38,9 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
+from .clients import client_ip
 from .models import Review
 
 logger = logging.getLogger(__name__)
@@ -43,6 +51,14 @@ RELEASE = settings.RELEASE
 VERSION_KEY = "pages:version"
 NEXT_PUBLICATION_KEY = "pages:next-publication"
 NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/")
+# Every query parameter a page reads: the lists' page, sort and order, search,
+# the comments' place, the sitemap's page and the review list's filter form
+# (tests/test_pagecache.py checks the form's fields are all here).
+QUERY_PARAMETERS = frozenset(
+    {"page", "p", "q", "sort", "order", "comments_from", "reply_to"}
+    | {"show", "kind", "author", "genre", "season", "verdict"}
+    | {"min_score", "max_score"}
+)
 
 
 def content_changed(**kwargs):
@@ -117,14 +133,19 @@ class PageCacheMiddleware:
             if self.is_personal(request):
                 patch_cache_control(response, private=True)
             return response
-        page = f"{request.get_host()}:{request.get_full_path()}"
+        query, only_known = self.known_query(request)
+        page = f"{request.get_host()}:{request.path}{query}"
         key = f"pages:{RELEASE}:{version}:{page}"
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if self.may_store(request, response):
+        if (
+            only_known
+            and self.may_store(request, response)
+            and self.client_may_store(request)
+        ):
             patch_vary_headers(response, ["Cookie"])
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             response["Last-Modified"] = http_date(version / 1e9)
@@ -134,6 +155,31 @@ class PageCacheMiddleware:
             cache.set(key, response, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def known_query(request):
+        """("?a=1&b=2" of the parameters some page reads, sorted, or ""), and
+        whether the request had no others."""
+        known = sorted(
+            (name, value)
+            for name, values in request.GET.lists()
+            if name in QUERY_PARAMETERS
+            for value in values
+        )
+        asked = sum(len(values) for _, values in request.GET.lists())
+        return (f"?{urlencode(known)}" if known else ""), len(known) == asked
+
+    @staticmethod
+    def client_may_store(request):
+        """Within this client's pages stored this minute: one address cannot
+        fill the cache (or push everyone's pages out of it)."""
+        key = f"pages:stores:{client_ip(request)}:{int(time.time() // 60)}"
+        cache.add(key, 0, 60)
+        try:
+            stored = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            return True
+        return stored is None or stored <= settings.PAGE_CACHE_STORES_PER_MINUTE
 
     @staticmethod
     def is_personal(request):

@@ -200,6 +200,11 @@ PAGE_CACHE_SECONDS = int(
         "DJANGO_PAGE_CACHE_SECONDS", "3600" if os.environ.get("REDIS_URL") else "0"
     )
 )
+# How many pages one client address may add to the page cache in a minute;
+# past that its pages are rendered and not stored (reviews.pagecache).
+PAGE_CACHE_STORES_PER_MINUTE = int(
+    os.environ.get("DJANGO_PAGE_CACHE_STORES_PER_MINUTE", "120")
+)
 
 # Parts of pages (templates' {% cache ... using="fragments" %}), list counts and
 # score distributions, for every reader including staff and commenters, keyed by

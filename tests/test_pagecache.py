@@ -262,3 +262,54 @@ def test_a_new_release_serves_nothing_the_code_before_it_rendered(client, monkey
     client.get(url)
     monkeypatch.setattr(pagecache, "RELEASE", "the-next-release")
     assert cache_state(client.get(url)) == "miss"
+
+
+# Nobody fills the cache at will
+
+
+def stored_pages():
+    from django.core.cache import cache
+
+    return [key for key in cache._cache if ":pages:" in key and ":stores:" not in key]
+
+
+def test_unknown_query_parameters_find_the_page_but_never_store_one(client):
+    url = make_review().get_absolute_url()
+    assert cache_state(client.get(url)) == "miss"
+    stored = len(stored_pages())
+    for number in range(50):
+        response = client.get(url, {"utm_source": f"flood-{number}"})
+        assert cache_state(response) == "hit"
+    assert len(stored_pages()) == stored
+
+
+def test_a_page_with_an_unknown_parameter_not_yet_cached_is_rendered_not_stored(
+    client,
+):
+    url = make_review().get_absolute_url()
+    assert cache_state(client.get(url, {"fbclid": "x"})) is None
+    assert cache_state(client.get(url)) == "miss"
+
+
+def test_known_parameters_in_any_order_are_one_page(client):
+    make_review()
+    url = reverse("reviews:review-list")
+    assert cache_state(client.get(f"{url}?sort=oldest&page=1")) == "miss"
+    assert cache_state(client.get(f"{url}?page=1&sort=oldest")) == "hit"
+
+
+def test_one_client_stores_a_bounded_number_of_pages_a_minute(client, settings):
+    settings.PAGE_CACHE_STORES_PER_MINUTE = 5
+    url = reverse("reviews:search")
+    answers = [
+        cache_state(client.get(url, {"q": f"random-{number}"})) for number in range(8)
+    ]
+    assert answers == ["miss"] * 5 + [None] * 3
+    other = client.get(url, {"q": "another reader"}, REMOTE_ADDR="203.0.113.9")
+    assert cache_state(other) == "miss"
+
+
+def test_every_field_of_the_review_filter_is_a_cached_parameter():
+    from reviews.forms import ReviewFilterForm
+
+    assert set(ReviewFilterForm.base_fields) <= pagecache.QUERY_PARAMETERS
