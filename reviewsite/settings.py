@@ -220,15 +220,36 @@ FRAGMENT_CACHE_SECONDS = int(
 
 CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": f"fragments:{RELEASE}"}
 
+# Errors go to stderr, with debug off too (Django's own console logging is for
+# debug only): a 500 with its path and traceback (django.request), a failed
+# e-mail task with its traceback (django.tasks), a search index write that
+# failed, a cache that did not answer. With DJANGO_ADMINS set, errors are also
+# mailed to those addresses (Django's AdminEmailHandler, never in debug).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}
+    },
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        # A failing cache is logged once per failed call, then ignored.
-        "django_redis": {"handlers": ["console"], "level": "WARNING"},
+        # Django's loggers reach the console through the root, and ERRORs the
+        # admins; runserver's request lines keep Django's own handler.
+        "django": {"handlers": ["mail_admins"], "level": "WARNING"},
     },
 }
+ADMINS = env_list("DJANGO_ADMINS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -280,6 +301,7 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "reviews@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL  # the sender of error e-mails to ADMINS
 
 # HTTPS hardening is on whenever debug is off; a TLS-terminating proxy must set
 # X-Forwarded-Proto, which is trusted only when DJANGO_SECURE_PROXY_SSL_HEADER is on.
