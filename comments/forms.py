@@ -2,7 +2,6 @@
 the checks that keep what a reader types readable."""
 
 import hashlib
-import secrets
 import time
 
 from django import forms
@@ -10,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
 
+from reviews import stamps
 from reviews.forms import refuse_control_characters
 
 from .models import Comment
@@ -41,11 +41,7 @@ class CommentForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    @staticmethod
-    def signer():
-        # The salt from before comments had their own app: forms already shown
-        # stay valid.
-        return signing.Signer(salt="reviews.comment-form")
+    signer = staticmethod(stamps.signer)
 
     class Meta:
         model = Comment
@@ -82,10 +78,7 @@ class CommentForm(forms.ModelForm):
         self.token_refused = False
 
     def new_token(self, shown_at=None):
-        shown_at = time.time() if shown_at is None else shown_at
-        return self.signer().sign(
-            f"{self.review.pk}:{shown_at:.3f}:{secrets.token_hex(8)}"
-        )
+        return stamps.dated(self.review.pk, shown_at)
 
     def clean_email(self):
         return self.cleaned_data["email"].lower()
@@ -93,8 +86,7 @@ class CommentForm(forms.ModelForm):
     def clean_token(self):
         token = self.cleaned_data["token"]
         try:
-            review_pk, shown_at, _ = self.signer().unsign(token).split(":")
-            age = time.time() - float(shown_at)
+            review_pk, age = stamps.read(token)
         except (signing.BadSignature, ValueError):
             review_pk, age = None, None
         if review_pk != str(self.review.pk):
@@ -154,8 +146,8 @@ class CommentForm(forms.ModelForm):
         comment.review = self.review
         comment.parent = self.cleaned_data.get("reply_to")
         # The same form sent again by the same person (a double click, a
-        # reload) is that comment. Not the token alone: a page served from the
-        # cache gives every reader the same token.
+        # reload) is that comment. Not the token alone: two readers may fetch
+        # the cached page in the same millisecond.
         submission = "\0".join(
             [self.cleaned_data["token"], comment.email, comment.text]
         )

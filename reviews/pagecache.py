@@ -20,6 +20,10 @@ without it; a request with any other parameter is answered (from the cache if
 the page is there) but never stored; and one client address stores at most
 PAGE_CACHE_STORES_PER_MINUTE pages a minute (random searches, say), after which
 its pages are rendered and not kept.
+
+A page from the cache is the stored page with its dated tokens (the comment
+form's) dated again (reviews.stamps), so a robot fetching a cached page gets no
+time pass for the hour the page has been stored.
 """
 
 import logging
@@ -40,6 +44,7 @@ from django.utils.cache import (
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date, urlencode
 
+from . import stamps
 from .clients import client_ip
 from .models import Review
 
@@ -139,6 +144,9 @@ class PageCacheMiddleware:
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
+            if response.get("Content-Type", "").startswith("text/html"):
+                # Its forms' dated tokens date this reader's fetch (stamps).
+                response.content = stamps.restamp(response.content.decode())
             return response
         response = self.get_response(request)
         if (

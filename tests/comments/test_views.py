@@ -1,3 +1,4 @@
+import re
 import time
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from comments.forms import CommentForm
 from comments.models import Comment, render_comment_text
+from reviews import stamps
 from tests.factories import make_comment, make_review
 
 pytestmark = pytest.mark.django_db
@@ -608,3 +610,48 @@ def test_signed_token_cannot_be_forged_without_the_secret(review):
     )
     form = CommentForm(review, comment_data(review, token=forged))
     assert not form.is_valid()
+
+
+# A cached page gives no time pass
+
+
+def form_token(content):
+    return re.search(r'name="token" value="([^"]+)"', content)[1]
+
+
+def test_a_cached_page_dates_its_form_token_at_each_readers_fetch(
+    client, review, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    url = review.get_absolute_url()
+    rendered = client.get(url)
+    assert rendered["X-Page-Cache"] == "miss"
+    five_minutes_later = time.time() + 300  # the page still in the cache
+    monkeypatch.setattr(time, "time", lambda: five_minutes_later)
+    served = client.get(url)
+    assert served["X-Page-Cache"] == "hit"
+    subject, age = stamps.read(form_token(served.content.decode()))
+    assert subject == str(review.pk)
+    assert abs(age) < 0.01  # dated at this fetch, not five minutes ago
+    assert len(served.content) == len(rendered.content)
+
+
+def test_a_robot_posting_at_once_from_a_cached_page_is_spam(
+    client, review, settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    make_comment(review, email="aki@example.com")  # an approved commenter
+    url = review.get_absolute_url()
+    client.get(url)  # stored
+    five_minutes_later = time.time() + 300
+    monkeypatch.setattr(time, "time", lambda: five_minutes_later)
+    cached = client.get(url)
+    assert cached["X-Page-Cache"] == "hit"
+    post(client, review, token=form_token(cached.content.decode()), text="Buy now")
+    assert Comment.objects.get(text="Buy now").status == Comment.Status.SPAM
+
+
+def test_a_token_that_is_not_ours_is_left_alone_by_the_cache():
+    lookalike = "12:1733140000.123:0123456789abcdef:" + "x" * 43
+    page = f'<input name="token" value="{lookalike}">'
+    assert stamps.restamp(page) == page
