@@ -136,3 +136,24 @@ def test_moving_back_gives_each_version_its_revision_row_again():
         assert not Version.objects.exists()
     finally:
         migrate_to_the_end()
+
+
+def test_a_row_the_previous_release_writes_to_the_old_table_blocks_no_delete():
+    from django.db import connection
+
+    from tests.factories import make_review
+
+    review = make_review()
+    user = review.author.user
+    with connection.cursor() as cursor:
+        # What a server still on the previous release saves during the deploy.
+        cursor.execute(
+            "INSERT INTO reviews_revision"
+            " (review_id, saved_by_id, saved_at, note, data)"
+            " VALUES (%s, %s, %s, '', '{}')",
+            [review.pk, user.pk, timezone.now()],
+        )
+    review.delete()
+    assert not Review.objects.filter(pk=review.pk).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reviews_revision")

@@ -93,6 +93,8 @@ def to_reversion(apps, schema_editor):
             ),
             object_repr=fields["title"],
         )
+    # Moved, not copied: the table itself goes in a later release (0019).
+    OldRevision.objects.using(db).all().delete()
 
 
 def from_reversion(apps, schema_editor):
