@@ -65,13 +65,15 @@ class PostCommentView(ReviewPageMixin, FormView):
         if sent := Comment.objects.sent_before(comment):
             return commented(self.request, sent)
         address = client_ip(self.request)
-        if wait := moderation.seconds_to_wait(address, comment.fingerprint):
+        wait = moderation.seconds_to_wait(address, comment.fingerprint)
+        if wait:
             return self.too_fast(form, wait)
         comment.ip_address = moderation.stored_ip(address)
         comment.status, comment.moderation_reason = moderation.moderate(
             comment,
             honeypot=form.cleaned_data["homepage"],
             seconds_to_post=form.seconds_to_post,
+            rate_limit_checked=wait is not None,
         )
         comment, created = comment.save_once()
         if created and comment.is_pending():

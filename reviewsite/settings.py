@@ -180,6 +180,9 @@ if os.environ.get("REDIS_URL"):
                 ),
                 "SOCKET_TIMEOUT": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.1")),
                 "IGNORE_EXCEPTIONS": True,
+                # After a failure, this process skips Redis for a while
+                # (REDIS_BREAK_SECONDS): one timeout per request at most.
+                "CLIENT_CLASS": "reviews.cache.BreakerClient",
             },
         }
     }
@@ -190,6 +193,9 @@ if os.environ.get("REDIS_URL"):
 else:
     # One per process: fine for one worker (make run); see PAGE_CACHE_SECONDS.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Seconds a process skips Redis after a call to it failed (reviews.cache).
+REDIS_BREAK_SECONDS = float(os.environ.get("DJANGO_REDIS_BREAK_SECONDS", "5"))
 
 # Full pages for anonymous readers, in the cache above (reviews.pagecache);
 # invalidated on every write, so this only bounds how long unused pages stay.
@@ -233,9 +239,14 @@ LOGGING = {
     },
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "skipped_cache_calls": {"()": "reviews.cache.SkippedCalls"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["skipped_cache_calls"],
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",

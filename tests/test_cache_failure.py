@@ -104,3 +104,72 @@ def test_staff_can_log_in_when_the_cache_is_down(client, failing_cache, closed_p
     )
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+# The circuit breaker (reviews.cache) and posting with no rate limit
+
+
+@pytest.fixture
+def counted_hung_port():
+    """A hung Redis that counts the connections made to it."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])  # held open, never answered
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1], accepted
+    listener.close()
+    for connection in accepted:
+        connection.close()
+
+
+@pytest.fixture
+def breaker(settings):
+    from reviews import cache as breaker_module
+
+    breaker_module._closed_until.clear()
+    settings.REDIS_BREAK_SECONDS = 60
+    yield
+    breaker_module._closed_until.clear()
+
+
+def test_after_one_timeout_the_process_skips_a_hung_redis(
+    client, failing_cache, counted_hung_port, breaker, settings
+):
+    port, accepted = counted_hung_port
+    failing_cache(port)
+    for alias in settings.CACHES.values():
+        alias["OPTIONS"]["CLIENT_CLASS"] = "reviews.cache.BreakerClient"
+    review = make_review(title="Read past a hung cache")
+    for _ in range(3):
+        response = client.get(review.get_absolute_url())
+        assert "Read past a hung cache" in response.content.decode()
+    # The page cache, the fragments and the session each tried once at most;
+    # without the breaker every call of every request opens one (dozens).
+    assert len(accepted) <= 3
+
+
+def test_a_comment_that_would_be_approved_is_held_when_the_rate_limit_cannot_be_checked(
+    client, failing_cache, closed_port
+):
+    from comments.models import Comment
+    from tests.comments.test_views import post
+    from tests.factories import make_comment
+
+    failing_cache(closed_port)
+    review = make_review()
+    make_comment(review, email="aki@example.com")  # would be approved at once
+    post(client, review, text="While the limit is blind")
+    comment = Comment.objects.get(text="While the limit is blind")
+    assert comment.status == Comment.Status.PENDING
+    assert "rate limit could not be checked" in comment.moderation_reason
