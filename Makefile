@@ -35,7 +35,11 @@ $(STAMP): pyproject.toml
 run: setup
 	DJANGO_DEBUG=1 $(PYTHON) manage.py migrate --no-input --verbosity 0
 	DJANGO_DEBUG=1 $(PYTHON) manage.py demo
-	DJANGO_DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:8000
+	@# The task worker sends the e-mails (printed to this console in debug);
+	@# it stops with the server.
+	DJANGO_DEBUG=1 $(PYTHON) manage.py db_worker --reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:8000
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,10 +10,11 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from reviews.mail import deliver
 
 from .models import Comment, count_links
 
@@ -121,9 +122,8 @@ def notify_moderators(comment_id, site_url):
         "spam_url": admin_url("spam"),
         "queue_url": site_url + reverse("admin:comments_comment_changelist"),
     }
-    send_mail(
+    deliver(
         f"Comment awaiting moderation on “{comment.review.title}”",
         render_to_string("comments/email/held_comment.txt", context),
-        None,
         recipients,
     )

@@ -5,12 +5,12 @@ published their review."""
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .mail import deliver
 from .models import Author, Review
 
 Status = Review.Status
@@ -54,13 +54,12 @@ def review_submitted(review_id, by_user_id, site_url):
     )
     recipients = [u.email for u in editors if u.email and u.pk != by_user_id]
     if recipients:
-        send_mail(
+        deliver(
             f"Submitted for review: “{review.title}”",
             render_to_string(
                 "reviews/email/review_submitted.txt",
                 _context(review, by_user_id, site_url),
             ),
-            None,
             recipients,
         )
 
@@ -71,13 +70,12 @@ def review_published(review_id, by_user_id, site_url):
     review = Review.objects.select_related("author__user", "show").get(pk=review_id)
     address = review.author.user.email
     if address:
-        send_mail(
+        deliver(
             f"{'Scheduled' if review.is_scheduled() else 'Published'}: "
             f"“{review.title}”",
             render_to_string(
                 "reviews/email/review_published.txt",
                 _context(review, by_user_id, site_url),
             ),
-            None,
             [address],
         )

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "markdownx",
     # A review's revisions (reviews.history).
     "reversion",
+    # E-mails are tasks kept in the database and sent by `manage.py db_worker`.
+    "django_tasks_db",
     "reviews",
     "comments",
 ]
@@ -311,6 +313,19 @@ else:
             },
         }
     }
+# Every e-mail is a task (reviews.mail): kept in the database and sent by the
+# worker, `manage.py db_worker` (started by `make run`; a service of its own in
+# production), never inside a reader's request. DJANGO_TASKS_IMMEDIATE runs
+# tasks at once in the request instead (the test suite).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if env_bool("DJANGO_TASKS_IMMEDIATE")
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# A mail the server refused is tried again after each of these delays (minutes).
+MAIL_RETRY_MINUTES = [1, 10, 60]
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "reviews@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL  # the sender of error e-mails to ADMINS
 
