@@ -21,8 +21,28 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> file extension.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# What some refused formats start with, to name them in the error: Pillow opens
+# only ALLOWED_FORMATS, so it never parses these (FITS, TIFF, BMP, EPS, ICO...).
+REFUSED_SIGNATURES = {
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"\x00\x00\x01\x00": "ICO",
+    b"SIMPLE  =": "FITS",
+    b"%!PS": "EPS",
+    b"\xc5\xd0\xd3\xc6": "EPS",
+    b"\x00\x00\x00\x0cjP": "JPEG 2000",
+    b"8BPS": "PSD",
+}
 # Image.info keys that carry the picture itself rather than metadata.
 KEPT_INFO = {"transparency", "duration", "loop", "background"}
+
+
+def unreadable():
+    return ValidationError(
+        "This file is not an image we can read: upload a JPEG, PNG, WebP or GIF.",
+        code="invalid_image",
+    )
 
 
 def open_image(file):
@@ -41,16 +61,19 @@ def open_image(file):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(file)
-            if image.format not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    "%(format)s images are not accepted: upload a JPEG, PNG, WebP "
-                    "or GIF.",
-                    code="invalid_format",
-                    params={"format": image.format or "These"},
-                )
+            image = Image.open(file, formats=list(ALLOWED_FORMATS))
             width, height = image.size
             frames = getattr(image, "n_frames", 1)
+            if frames > settings.REVIEWS_UPLOAD_MAX_FRAMES:
+                raise ValidationError(
+                    "This animation has %(frames)s frames; at most %(limit)s are "
+                    "accepted.",
+                    code="too_many_frames",
+                    params={
+                        "frames": frames,
+                        "limit": settings.REVIEWS_UPLOAD_MAX_FRAMES,
+                    },
+                )
             max_pixels = settings.REVIEWS_UPLOAD_MAX_PIXELS
             if width * height > max_pixels or width * height * frames > 4 * max_pixels:
                 raise ValidationError(
@@ -60,18 +83,26 @@ def open_image(file):
                     params={"width": width, "height": height, "frames": frames},
                 )
             image.load()
+    except UnidentifiedImageError as error:
+        file.seek(0)
+        head = file.read(16)
+        for signature, name in REFUSED_SIGNATURES.items():
+            if head.startswith(signature):
+                raise ValidationError(
+                    "%(format)s images are not accepted: upload a JPEG, PNG, WebP "
+                    "or GIF.",
+                    code="invalid_format",
+                    params={"format": name},
+                ) from error
+        raise unreadable() from error
     except (
-        UnidentifiedImageError,
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,
     ) as error:
-        raise ValidationError(
-            "This file is not an image we can read: upload a JPEG, PNG, WebP or GIF.",
-            code="invalid_image",
-        ) from error
+        raise unreadable() from error
     finally:
         file.seek(0)
     return image

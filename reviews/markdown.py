@@ -132,21 +132,41 @@ def _hide_raw_spoilers(html):
 
 
 def sanitize(html):
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_drop_page_ids,
-        allowed_classes=ALLOWED_CLASSES,
-        set_tag_attribute_values={"input": {"type": "checkbox"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    """Only the tags, attributes and addresses we allow. Cleaned until stable:
+    nh3's output, parsed again, can nest differently (a heading it freed from a
+    dropped <select> inside a paragraph), so what we store and serve is what a
+    second pass would give too."""
+    for _ in range(4):
+        cleaned = nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=_filter_attribute,
+            allowed_classes=ALLOWED_CLASSES,
+            set_tag_attribute_values={"input": {"type": "checkbox"}},
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+        if cleaned == html:
+            break
+        html = cleaned
+    return cleaned
 
 
-def _drop_page_ids(tag, attribute, value):
+URL_SCHEMES = {"http", "https", "mailto"}
+WEB = {"http", "https"}
+SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def _filter_attribute(tag, attribute, value):
     if attribute == "id" and ":" in value:
-        return None
+        return None  # ids with a colon are the page's own
+    if attribute == "srcset":
+        # nh3 checks href and src, not srcset: kept only if every candidate's
+        # address is relative or http(s).
+        schemes = [SCHEME.match(candidate) for candidate in value.split(",")]
+        if any(match and match[1].lower() not in WEB for match in schemes):
+            return None
     return value
 
 

@@ -296,6 +296,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its ?next= is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
@@ -364,6 +366,8 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 # Images uploaded by writers (covers, avatars, inline images).
 REVIEWS_UPLOAD_MAX_BYTES = int(os.environ.get("REVIEWS_UPLOAD_MAX_BYTES", 10 * 2**20))
 REVIEWS_UPLOAD_MAX_PIXELS = 40_000_000
+# An animated GIF may have this many frames (each is re-encoded).
+REVIEWS_UPLOAD_MAX_FRAMES = 300
 REVIEWS_UPLOAD_MAX_WIDTH = 2400
 
 # The site's name, in every page's title, the feeds, the admin and link previews.

@@ -1,0 +1,158 @@
+"""Smaller hardening, each point a test: what a crafted request or file cannot
+do any more."""
+
+import io
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from reviews.images import open_image
+from reviews.markdown import render_markdown, sanitize
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+# The sanitiser is a fixed point
+
+
+TAGS = [
+    "p",
+    "select",
+    "option",
+    "table",
+    "tr",
+    "td",
+    "div",
+    "ul",
+    "li",
+    "form",
+    "input",
+    "button",
+    "h2",
+    "a",
+    "code",
+]
+TAGS += [
+    "details",
+    "summary",
+    "label",
+    "section",
+    "pre",
+    "blockquote",
+    "dl",
+    "dt",
+    "em",
+    "sup",
+    "svg",
+    "math",
+]
+TAGS += [
+    "textarea",
+    "fieldset",
+    "colgroup",
+    "caption",
+    "template",
+    "noscript",
+    "iframe",
+]
+
+
+def random_markup(seed, count):
+    chooser = random.Random(seed)
+    for _ in range(count):
+        parts = []
+        for _ in range(chooser.randint(1, 8)):
+            tag = chooser.choice(TAGS)
+            parts.append(chooser.choice([f"<{tag}>", f"</{tag}>", "x", '<a href="x">']))
+        yield "".join(parts)
+
+
+def test_a_second_pass_of_the_sanitiser_changes_nothing():
+    # e.g. '<p><select><h2>' became '<p><h2></h2></p>', then '<p></p><h2>...'
+    unstable = [
+        markup
+        for markup in random_markup(1, 20_000)
+        if sanitize(sanitize(markup)) != sanitize(markup)
+    ]
+    assert unstable == []
+
+
+def test_rendered_markdown_is_already_sanitised():
+    for markup in random_markup(2, 2_000):
+        html = render_markdown(f"Some *text* {markup}\n\n## A heading {markup}")
+        assert sanitize(html) == html
+
+
+# srcset addresses
+
+
+@pytest.mark.parametrize(
+    "bad", ["javascript:alert(1) 1x", "data:image/png;base64,AAAA 2x", "JaVaScRiPt:x"]
+)
+def test_a_srcset_with_any_other_address_is_dropped(bad):
+    html = sanitize(f'<img src="/a.png" alt="" srcset="/a-480.webp 480w, {bad}">')
+    assert html == '<img src="/a.png" alt="">'
+
+
+def test_a_srcset_of_relative_and_web_addresses_is_kept():
+    srcset = "/a-480.webp 480w, https://example.com/b.webp 960w"
+    html = sanitize(f'<img src="/a.png" alt="" srcset="{srcset}">')
+    assert f'srcset="{srcset}"' in html
+
+
+# Images: only our formats are parsed; animations are bounded
+
+
+def upload(data, name="picture"):
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.parametrize(
+    "format_name, pillow_format",
+    [("BMP", "BMP"), ("TIFF", "TIFF"), ("ICO", "ICO")],
+)
+def test_a_refused_format_is_named_without_being_parsed(
+    format_name, pillow_format, monkeypatch
+):
+    output = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(output, format=pillow_format)
+    parsed = []
+    real_open = Image.open
+    monkeypatch.setattr(
+        Image,
+        "open",
+        lambda file, *args, **kwargs: (
+            parsed.append(kwargs.get("formats")) or real_open(file, *args, **kwargs)
+        ),
+    )
+    with pytest.raises(ValidationError) as refused:
+        open_image(upload(output.getvalue()))
+    assert f"{format_name} images are not accepted" in refused.value.messages[0]
+    assert parsed == [["JPEG", "PNG", "WEBP", "GIF"]]
+
+
+def test_an_animation_with_too_many_frames_is_refused(settings):
+    settings.REVIEWS_UPLOAD_MAX_FRAMES = 5
+    colors = ["red", "lime", "blue", "white", "black", "yellow"]
+    frames = [Image.new("RGB", (8, 8), color) for color in colors]
+    output = io.BytesIO()
+    frames[0].save(output, format="GIF", save_all=True, append_images=frames[1:])
+    with pytest.raises(ValidationError) as refused:
+        open_image(upload(output.getvalue()))
+    assert "6 frames; at most 5" in refused.value.messages[0]
+
+
+# Logging in
+
+
+def test_a_login_with_an_unsafe_next_lands_on_the_admin(client):
+    make_user("editor-next", password="a long password")
+    response = client.post(
+        "/admin/login/?next=https://evil.example.com/",
+        {"username": "editor-next", "password": "a long password"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
