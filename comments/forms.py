@@ -10,7 +10,7 @@ from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
 
 from reviews import stamps
-from reviews.forms import refuse_control_characters
+from reviews.forms import refuse_control_characters, refuse_line_breaks
 
 from .models import Comment
 
@@ -20,11 +20,6 @@ class PlainTextField(forms.CharField):
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n")
-
-
-def refuse_line_breaks(value):
-    if any(character in value for character in "\r\n\t"):
-        raise forms.ValidationError("Write this on one line.", code="line_breaks")
 
 
 class CommentForm(forms.ModelForm):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from reviews.models import Review
+from reviews.models import Review, web_address, web_address_validator
 from reviews.pagecache import content_changed
 
 # Only http(s) addresses become links; anything else stays text.
@@ -135,7 +135,7 @@ class Comment(models.Model):
     )
     name = models.CharField(max_length=80)
     email = models.EmailField("e-mail", help_text="Never shown on the site.")
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[web_address_validator])
     text = models.TextField()
     text_html = models.TextField(editable=False)
     status = models.PositiveSmallIntegerField(
@@ -208,9 +208,7 @@ class Comment(models.Model):
     @property
     def website_url(self):
         """The website, only when it is a web address: nothing else is linked."""
-        if self.website.lower().startswith(("http://", "https://")):
-            return self.website
-        return ""
+        return web_address(self.website)
 
     def is_pending(self):
         return self.status == self.Status.PENDING

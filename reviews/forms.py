@@ -422,6 +422,13 @@ class ReviewFilterForm(forms.Form):
         )
 
 
+def refuse_line_breaks(value):
+    """For one-line fields (a title, a name): a crafted POST can send a line
+    break the input never could, and a title reaches e-mail subjects."""
+    if any(character in value for character in "\r\n\t\v\f\x85\u2028\u2029"):
+        raise forms.ValidationError("Write this on one line.", code="line_breaks")
+
+
 def refuse_control_characters(value):
     if CONTROL_CHARACTERS.search(value):
         raise forms.ValidationError(

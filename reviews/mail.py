@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 
 def deliver(subject, body, recipients, attempt=1):
-    """Send now; if the mail server fails, keep the message for a later try."""
+    """Send now; if the mail server fails, keep the message for a later try.
+    The subject is one line whatever it quotes (a header cannot hold more)."""
+    subject = " ".join(subject.split())
     try:
         send_mail(subject, body, None, recipients)
     except (OSError, smtplib.SMTPException):

@@ -11,7 +11,7 @@ from PIL import Image
 
 from reviews.images import open_image
 from reviews.markdown import render_markdown, sanitize
-from tests.factories import make_user
+from tests.factories import make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +156,56 @@ def test_a_login_with_an_unsafe_next_lands_on_the_admin(client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+# One-line fields
+
+
+def test_a_crafted_title_with_a_line_break_is_refused(writer_client, writer):
+    from tests.test_workflow import edit
+
+    review = make_review(author=writer.author, title="Clean")
+    response = edit(writer_client, review, title="Injected\r\nBcc: everyone@x.test")
+    assert response.status_code == 200
+    assert "Write this on one line." in str(
+        response.context["adminform"].form.errors["title"]
+    )
+    review.refresh_from_db()
+    assert review.title == "Clean"
+
+
+def test_every_one_line_field_of_the_catalogue_refuses_line_breaks(editor_client):
+    response = editor_client.post(
+        "/admin/reviews/studio/add/", {"name": "Studio\nTrigger", "slug": "trigger"}
+    )
+    assert "Write this on one line." in response.content.decode()
+
+
+def test_a_mail_subject_is_one_line_whatever_it_quotes():
+    from django.core import mail
+
+    from reviews.mail import deliver
+
+    deliver("Published: “A\nB”", "Body.", ["w@example.com"])
+    assert mail.outbox[0].subject == "Published: “A B”"
+
+
+# Links that are not web addresses
+
+
+def test_a_stored_javascript_support_link_is_not_a_link(client):
+    from reviews.models import Author
+
+    review = make_review(support_url="https://ko-fi.com/ok")
+    Author.objects.filter(pk=review.author_id).update(website="javascript:alert(1)")
+    type(review).objects.filter(pk=review.pk).update(support_url="javascript:alert(2)")
+    content = client.get(review.get_absolute_url()).content.decode()
+    assert "javascript:" not in content
+
+
+def test_a_support_link_must_be_a_web_address():
+    review = make_review()
+    review.support_url = "ftp://files.example.com/tip-jar"
+    with pytest.raises(ValidationError) as refused:
+        review.full_clean()
+    assert "support_url" in refused.value.message_dict

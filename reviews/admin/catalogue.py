@@ -15,28 +15,33 @@ from ..models import (
     Studio,
     ThemeSong,
 )
-from .desk import MarkdownEditorMixin, OwnObjectsMixin, StoredImagesMixin
+from .desk import (
+    MarkdownEditorMixin,
+    OneLineFieldsMixin,
+    OwnObjectsMixin,
+    StoredImagesMixin,
+)
 
 
-class EpisodeInline(admin.TabularInline):
+class EpisodeInline(OneLineFieldsMixin, admin.TabularInline):
     model = Episode
     extra = 1
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(OneLineFieldsMixin, admin.TabularInline):
     model = Credit
     extra = 1
     exclude = ["position"]  # in the order of the rows (ShowAdmin.save_formset)
 
 
-class ThemeSongInline(admin.TabularInline):
+class ThemeSongInline(OneLineFieldsMixin, admin.TabularInline):
     model = ThemeSong
     extra = 1
     exclude = ["position"]
 
 
 @admin.register(Show)
-class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
+class ShowAdmin(OneLineFieldsMixin, StoredImagesMixin, admin.ModelAdmin):
     form = ShowAdminForm
     list_display = ["title", "season_display", "format", "source", "airing_status"]
     list_filter = ["airing_status", "format", "source", "season", "year", "genres"]
@@ -96,7 +101,7 @@ class ShowAdmin(StoredImagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(OneLineFieldsMixin, admin.ModelAdmin):
     list_display = ["show", "number", "title", "air_date"]
     list_filter = ["show"]
     list_select_related = ["show"]
@@ -114,7 +119,11 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(
-    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, admin.ModelAdmin
+    OneLineFieldsMixin,
+    StoredImagesMixin,
+    MarkdownEditorMixin,
+    OwnObjectsMixin,
+    admin.ModelAdmin,
 ):
     form = ReencodedImagesForm
     any_permission = "reviews.change_any_author"
@@ -139,6 +148,6 @@ class AuthorAdmin(
 
 
 @admin.register(Studio, Genre)
-class NameSlugAdmin(admin.ModelAdmin):
+class NameSlugAdmin(OneLineFieldsMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

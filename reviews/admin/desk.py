@@ -2,10 +2,12 @@
 assets, stored images discarded when a form is shown again, and writers kept
 to their own objects."""
 
+from django.db import models
 from django.http import Http404
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from ..forms import refuse_line_breaks
 from ..markdown import MAX_CHARS
 
 
@@ -29,6 +31,18 @@ class WritingEditor(AdminMarkdownxWidget):
             "js/editor.js",
             "js/autosave.js",
         ]
+
+
+class OneLineFieldsMixin:
+    """Every one-line text field of the admin's forms (a title, a name, a
+    caption) refuses line breaks, whatever the request sends."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        one_line = isinstance(db_field, models.CharField)  # slugs, URLs too
+        if one_line and not db_field.choices and field is not None:
+            field.validators.append(refuse_line_breaks)
+        return field
 
 
 class MarkdownEditorMixin:

@@ -25,7 +25,12 @@ from ..diffs import marked_words, side_by_side
 from ..forms import ReviewAdminForm
 from ..models import Author, Review, State
 from ..scores import format_score
-from .desk import MarkdownEditorMixin, OwnObjectsMixin, StoredImagesMixin
+from .desk import (
+    MarkdownEditorMixin,
+    OneLineFieldsMixin,
+    OwnObjectsMixin,
+    StoredImagesMixin,
+)
 
 
 def workflow_action(status, description):
@@ -123,7 +128,11 @@ STATE_TABS = [
 
 @admin.register(Review)
 class ReviewAdmin(
-    StoredImagesMixin, MarkdownEditorMixin, OwnObjectsMixin, BaseCompareVersionAdmin
+    OneLineFieldsMixin,
+    StoredImagesMixin,
+    MarkdownEditorMixin,
+    OwnObjectsMixin,
+    BaseCompareVersionAdmin,
 ):
     form = ReviewAdminForm
     any_permission = "reviews.change_any_review"

@@ -4,6 +4,8 @@ from .base import (
     ReviewedQuerySet,
     published_condition,
     reading_minutes,
+    web_address,
+    web_address_validator,
 )
 from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
 from .queries import ReviewQuerySet, State
@@ -25,4 +27,6 @@ __all__ = [
     "ThemeSong",
     "published_condition",
     "reading_minutes",
+    "web_address",
+    "web_address_validator",
 ]

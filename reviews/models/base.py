@@ -1,6 +1,7 @@
 import math
 from decimal import Decimal
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +11,17 @@ from ..images import validate_image
 from ..scores import band_ranges
 
 WORDS_PER_MINUTE = 220
+
+# Links a writer or reader gives (a support page, a website) are web addresses:
+# checked so when saved, and only linked so when shown (a row written by other
+# means is shown as no link).
+web_address_validator = URLValidator(schemes=["http", "https"])
+
+
+def web_address(url):
+    """``url`` if it is an http(s) address, else ""."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
 
 # One decimal place, as the database returns them, so a stored 7.0 matches its choice.
 SCORE_VALUES = [(Decimal(n) / 2).quantize(Decimal("0.1")) for n in range(21)]
@@ -76,6 +88,7 @@ class Signature(models.Model):
     support_url = models.URLField(
         "support link",
         blank=True,
+        validators=[web_address_validator],
         help_text="Where readers can support you (Patreon, Ko-fi...).",
     )
     support_label = models.CharField(

@@ -7,7 +7,13 @@ from markdownx.models import MarkdownxField
 
 from ..images import validate_image
 from ..markdown import markdown_length, render_markdown
-from .base import CoverImage, ReviewedQuerySet, Signature, cover_alt_constraint
+from .base import (
+    CoverImage,
+    ReviewedQuerySet,
+    Signature,
+    cover_alt_constraint,
+    web_address_validator,
+)
 
 
 class Author(Signature):
@@ -25,7 +31,7 @@ class Author(Signature):
     avatar = models.ImageField(
         upload_to="avatars/", blank=True, validators=[validate_image]
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[web_address_validator])
 
     objects = ReviewedQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from .. import seo
 from ..images import has_renditions, srcset
-from ..models import Review
+from ..models import Review, web_address
 from ..scores import band_legend, format_score, score_band
 
 register = template.Library()
@@ -76,6 +76,12 @@ def picture(image, alt="", sizes="100vw", eager=False):
 # What search engines and link previews read (reviews.seo).
 
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def web_link(url):
+    """The address if it is http(s), else "" (nothing else becomes a link)."""
+    return web_address(url or "")
 
 
 @register.filter
