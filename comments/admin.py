@@ -1,7 +1,12 @@
 """The moderation queue: pending comments first, bulk actions, the comment in
 context, and the confirmation page the moderators' e-mail links open."""
 
+import time
+from datetime import UTC, datetime
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,6 +25,15 @@ MODERATION = {
     "not_spam": (Comment.Status.APPROVED, [Comment.Status.SPAM], "Not spam"),
     "remove": (Comment.Status.REMOVED, None, "Remove"),
 }
+
+
+class ModerationActionForm(helpers.ActionForm):
+    """The list's action form, dated when the list was shown: an action leaves
+    alone the comments another moderator acted on since (CommentAdmin.moderate)."""
+
+    seen_at = forms.FloatField(
+        widget=forms.HiddenInput, initial=time.time, required=False
+    )
 
 
 def moderation_action(name):
@@ -54,6 +68,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     ordering = ["status", "-created"]
     actions = [moderation_action(name) for name in MODERATION]
+    action_form = ModerationActionForm
     fields = [
         "status",
         "review_link",
@@ -120,6 +135,13 @@ class CommentAdmin(admin.ModelAdmin):
         if seen_status is not None:
             # From a page that showed this status: only if it still has it.
             only_from = [s for s in only_from or [seen_status] if s == seen_status]
+        try:
+            seen_at = datetime.fromtimestamp(float(request.POST["seen_at"]), UTC)
+        except (KeyError, ValueError, OverflowError, OSError):
+            pass
+        else:
+            # From the list: only what nobody moderated since it was shown.
+            queryset = queryset.exclude(moderated_at__gt=seen_at)
         changed = queryset.moderate(status, request.user, only_from=only_from)
         if changed:
             label = Comment.Status(status).label.lower()

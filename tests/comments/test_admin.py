@@ -1,5 +1,7 @@
 """The moderators' queue in the admin."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -256,3 +258,29 @@ def test_change_page_shows_the_comment_as_the_page_does(moderator_client):
     assert 'rel="nofollow ugc noopener">https://example.com</a>' in content
     assert "&lt;b&gt;x&lt;/b&gt;" in content
     assert "&lt;br&gt;" not in content
+
+
+def test_the_second_of_two_moderators_acting_at_once_is_told_who_was_first(
+    moderator_client, editor_client
+):
+    comment = make_comment(status=Status.PENDING)
+    shown_at = time.time()  # both lists shown before either acts
+    for client, action in [(editor_client, "approve"), (moderator_client, "spam")]:
+        response = client.post(
+            CHANGELIST,
+            {
+                "action": action,
+                "_selected_action": [comment.pk],
+                "seen_at": shown_at,
+            },
+            follow=True,
+        )
+    assert "another moderator acted on it first" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+
+
+def test_the_list_dates_its_action_form(moderator_client):
+    make_comment(status=Status.PENDING)
+    content = moderator_client.get(CHANGELIST).content.decode()
+    assert 'name="seen_at"' in content
