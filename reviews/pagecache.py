@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 RELEASE = settings.RELEASE
 VERSION_KEY = "pages:version"
 NEXT_PUBLICATION_KEY = "pages:next-publication"
-NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/")
+NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/", "/healthz")
 # Every query parameter a page reads: the lists' page, sort and order, search,
 # the comments' place, the sitemap's page and the review list's filter form
 # (tests/test_pagecache.py checks the form's fields are all here).

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that cannot be reached is a 503 with the site's page.
+    "reviews.outage.DatabaseOutageMiddleware",
     # ETag and 304s, for cached pages too; then the page cache, which needs
     # no session (reviews.pagecache).
     "django.middleware.http.ConditionalGetMiddleware",

@@ -7,6 +7,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from reviews.outage import healthz
 from reviews.sitemaps import SITEMAPS, robots_txt
 
 
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("healthz", healthz, name="healthz"),
     path("", include("reviews.urls")),
     path("", include("comments.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -209,3 +209,45 @@ def test_a_support_link_must_be_a_web_address():
     with pytest.raises(ValidationError) as refused:
         review.full_clean()
     assert "support_url" in refused.value.message_dict
+
+
+# A database outage
+
+
+def test_a_view_that_cannot_reach_the_database_answers_503_with_our_page(
+    client, caplog
+):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch(
+        "reviews.views.HomeView.get", side_effect=OperationalError("server closed")
+    ):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    content = response.content.decode()
+    assert "Back in a moment" in content
+    assert 'class="site-search"' in content  # the site's own layout
+    assert "no-store" in response["Cache-Control"]
+    assert "Database unavailable: GET /" in caplog.text
+
+
+def test_health_check_answers_ok_when_all_is_reachable(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+def test_health_check_names_an_unreachable_database(client):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch(
+        "reviews.outage.connection.cursor", side_effect=OperationalError("down")
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
