@@ -8,13 +8,12 @@ import ipaddress
 import re
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from reviews.mail import deliver
+from reviews.mail import addresses_of_staff_who_may, deliver
 
 from .models import Comment, count_links
 
@@ -100,13 +99,7 @@ def seconds_to_wait(address, fingerprint):
 def notify_moderators(comment_id, site_url):
     """E-mail the moderators a held comment, with links to act on it."""
     comment = Comment.objects.select_related("review").get(pk=comment_id)
-    recipients = [
-        user.email
-        for user in get_user_model().objects.with_perm(
-            "comments.change_comment", include_superusers=False
-        )
-        if user.email
-    ]
+    recipients = addresses_of_staff_who_may("comments.change_comment")
     if not recipients:
         return
     site_url = site_url.rstrip("/")

@@ -10,7 +10,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .mail import deliver
+from .mail import addresses_of_staff_who_may, deliver
 from .models import Author, Review
 
 Status = Review.Status
@@ -49,10 +49,7 @@ def _context(review, by_user_id, site_url):
 def review_submitted(review_id, by_user_id, site_url):
     """E-mail every editor (but the one who submitted it) with an address."""
     review = Review.objects.select_related("author", "show").get(pk=review_id)
-    editors = get_user_model().objects.with_perm(
-        "reviews.change_any_review", include_superusers=False
-    )
-    recipients = [u.email for u in editors if u.email and u.pk != by_user_id]
+    recipients = addresses_of_staff_who_may("reviews.change_any_review", but=by_user_id)
     if recipients:
         deliver(
             f"Submitted for review: “{review.title}”",

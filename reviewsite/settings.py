@@ -7,6 +7,7 @@ DATABASE_URL and, for several app servers, REDIS_URL (see README.md).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
     "reversion",
     # E-mails are tasks kept in the database and sent by `manage.py db_worker`.
     "django_tasks_db",
+    # Failed logins throttled per account and per client (django-axes).
+    "axes",
     "reviews",
     "comments",
 ]
@@ -116,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "reviewsite.urls")
@@ -265,6 +270,23 @@ LOGGING = {
     },
 }
 ADMINS = env_list("DJANGO_ADMINS")
+
+# Failed logins: after AXES_FAILURE_LIMIT wrong passwords for one account, or
+# from one client address (the trusted-proxy rule of reviews.clients), logging
+# in is refused for AXES_COOLOFF_TIME, even with the right password; a success
+# resets the count. `manage.py axes_reset` (or axes_reset_username NAME) lifts
+# a lockout at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "reviews.clients.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "login_locked.html"
+AXES_ENABLE_ADMIN = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

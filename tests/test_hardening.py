@@ -251,3 +251,44 @@ def test_health_check_names_an_unreachable_database(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+# Failed logins are throttled
+
+
+def log_in(client, password, username="editor-throttled", **extra):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        **extra,
+    )
+
+
+def test_after_too_many_wrong_passwords_even_the_right_one_is_refused(client, settings):
+    make_user("editor-throttled", password="the right password")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, "a wrong guess").status_code == 200
+    assert log_in(client, "a wrong guess").status_code == 429  # the limit
+    locked = log_in(client, "the right password")
+    assert locked.status_code == 429
+    content = locked.content.decode()
+    assert "Too many login attempts" in content
+    assert "paused for 15 minutes" in content
+
+
+def test_the_account_is_locked_from_any_address(client, settings):
+    make_user("editor-throttled", password="the right password")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "a wrong guess", REMOTE_ADDR=f"203.0.113.{number}")
+    assert log_in(client, "the right password").status_code == 429
+
+
+def test_a_success_before_the_limit_resets_the_count(client, settings):
+    make_user("editor-throttled", password="the right password")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(client, "a wrong guess")
+    assert log_in(client, "the right password").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(client, "a wrong guess")
+    assert log_in(client, "the right password").status_code == 302
