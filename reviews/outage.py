@@ -1,6 +1,8 @@
-"""When the database is down or overloaded: readers get the site's own 503
-page (rendered without the database) with a Retry-After, and load balancers a
-health check (/healthz) that says what is unreachable."""
+"""When something between the reader and the data fails. The database down or
+overloaded: readers get the site's own 503 page (rendered without the database)
+with a Retry-After, and load balancers a health check (/healthz) that says what
+is unreachable. A request cut off on its way (a dropped connection mid-upload):
+refused whole, never saved without the part that did not arrive."""
 
 import logging
 
@@ -41,6 +43,32 @@ class DatabaseOutageMiddleware:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         return response
+
+
+class CompleteRequestsMiddleware:
+    """A form whose body stopped short of its Content-Length is refused (400)
+    before any view sees it: Django parses what arrived, so a review would be
+    saved without its cover and the fields after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            request.POST  # noqa: B018 - parse now, to see how much arrived
+            stream = request._stream  # Django's LimitedStream: bytes read, expected
+            if getattr(stream, "_pos", stream.limit) < stream.limit:
+                logger.warning(
+                    "Request body cut off: %s of %s bytes for %s",
+                    stream._pos,
+                    stream.limit,
+                    request.path,
+                )
+                page = render_to_string(
+                    "request_cut_off.html", {"site_name": settings.SITE_NAME}
+                )
+                return HttpResponse(page, status=400)
+        return self.get_response(request)
 
 
 @never_cache

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that cannot be reached is a 503 with the site's page.
     "reviews.outage.DatabaseOutageMiddleware",
+    # A form whose upload was cut off is refused, not saved in part.
+    "reviews.outage.CompleteRequestsMiddleware",
     # ETag and 304s, for cached pages too; then the page cache, which needs
     # no session (reviews.pagecache).
     "django.middleware.http.ConditionalGetMiddleware",

@@ -292,3 +292,44 @@ def test_a_success_before_the_limit_resets_the_count(client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         log_in(client, "a wrong guess")
     assert log_in(client, "the right password").status_code == 302
+
+
+# A request cut off mid-upload
+
+
+def test_a_form_cut_off_mid_upload_is_refused_and_nothing_saved(writer_client):
+    import io as bytes_io
+
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    from reviews.models import Review
+    from tests.factories import image_bytes, make_show
+    from tests.test_admin import review_form_data
+
+    data = review_form_data(make_show(), title="Cut off", body="After the cover.")
+    data["cover"] = SimpleUploadedFile("cover.png", image_bytes(size=(400, 300)))
+    body = encode_multipart(BOUNDARY, data)
+    arrived = body[: body.index(b"cover.png") + 200]  # the connection dropped here
+    response = writer_client.generic(
+        "POST",
+        "/admin/reviews/review/add/",
+        arrived,
+        content_type=MULTIPART_CONTENT,
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": bytes_io.BytesIO(arrived)},
+    )
+    assert response.status_code == 400
+    assert "The form did not arrive whole" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_a_whole_upload_goes_through(writer_client):
+    from reviews.models import Review
+    from tests.factories import make_show
+    from tests.test_admin import review_form_data
+
+    response = writer_client.post(
+        "/admin/reviews/review/add/", review_form_data(make_show(), title="Whole")
+    )
+    assert response.status_code == 302
+    assert Review.objects.get().title == "Whole"
