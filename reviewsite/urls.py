@@ -34,3 +34,8 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("comments.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "reviews.errors.bad_request"
+handler403 = "reviews.errors.permission_denied"
+handler404 = "reviews.errors.page_not_found"
+handler500 = "reviews.errors.server_error"

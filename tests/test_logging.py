@@ -12,6 +12,10 @@ from django.conf import settings
 SCRIPT = """
 import django
 django.setup()
+from django.conf import settings
+# No collectstatic here: the pages' static files unhashed, as in the tests.
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 from unittest import mock
 from django.core import mail
 from django.core.management import call_command
