@@ -340,6 +340,12 @@ class ReviewFilterForm(forms.Form):
         "score": ["-score", "-published_at", "-pk"],
         "oldest": ["published_at", "pk"],
     }
+    # What the pages before and after are, in each order (includes/pagination).
+    PAGE_LABELS = {
+        "newest": ("Newer", "Older"),
+        "score": ("Previous", "Next"),
+        "oldest": ("Older", "Newer"),
+    }
 
     show = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(
@@ -412,6 +418,11 @@ class ReviewFilterForm(forms.Form):
         if data.get("sort") == "score":
             reviews = reviews.filter(score__isnull=False)
         return reviews.order_by(*self.SORTS[data.get("sort") or "newest"])
+
+    @property
+    def page_labels(self):
+        sort = getattr(self, "cleaned_data", {}).get("sort")
+        return self.PAGE_LABELS[sort or "newest"]
 
     @property
     def is_filtered(self):

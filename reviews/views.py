@@ -93,7 +93,10 @@ class ReviewListView(PublishedReviewsMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+            filter_form=self.filter_form,
+            query_string=query.urlencode(),
+            page_labels=self.filter_form.page_labels,
+            **kwargs,
         )
 
 
@@ -363,6 +366,7 @@ class SearchView(ListView):
             **context,
             "query": self.query,
             "query_string": urlencode({"q": self.query}),
+            "page_labels": ("Previous", "Next"),  # best matches first
             "shows": search.search_shows(self.query)
             if self.query and first_page
             else [],

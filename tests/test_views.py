@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -307,6 +308,31 @@ def test_pagination_keeps_the_filters(client, catalogue):
     catalogue.add_reviews(20)
     response = client.get(reverse("reviews:review-list") + "?kind=episode")
     assert b"?kind=episode&amp;page=2" in response.content
+
+
+@pytest.mark.parametrize(
+    "sort, following",
+    [
+        ("", "Older →"),
+        ("newest", "Older →"),
+        ("oldest", "Newer →"),
+        ("score", "Next →"),
+    ],
+)
+def test_the_next_pages_link_says_what_follows_in_the_lists_order(
+    client, catalogue, sort, following
+):
+    catalogue.add_reviews(10)
+    url = reverse("reviews:review-list") + (f"?sort={sort}" if sort else "")
+    next_link = re.search(r'rel="next"[^>]*>([^<]+)<', client.get(url).content.decode())
+    assert next_link[1] == following
+
+
+def test_search_results_page_on_by_next_not_by_time(client, catalogue):
+    catalogue.add_reviews(15)
+    content = client.get(reverse("reviews:search"), {"q": "review"}).content.decode()
+    assert "Next →</a>" in content
+    assert "Older" not in content
 
 
 def test_page_past_the_end_is_404(client, catalogue):
