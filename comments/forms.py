@@ -24,7 +24,7 @@ class PlainTextField(forms.CharField):
 
 class CommentForm(forms.ModelForm):
     """A reader's comment. ``token`` is signed when the form is shown: it dates the
-    form (too fast is a robot, too old has expired) and, with the e-mail and text,
+    form (too fast is held for a moderator, too old has expired) and, with the e-mail and text,
     identifies the submission.
     ``homepage`` is a honeypot that people never see and robots fill in."""
 

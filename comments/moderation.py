@@ -24,11 +24,17 @@ def moderate(comment, *, honeypot, seconds_to_post, rate_limit_checked=True):
     """(status, reason) for a new comment."""
     if honeypot:
         return Status.SPAM, "Filled in the hidden honeypot field."
-    if seconds_to_post < settings.COMMENTS_MIN_SECONDS:
-        return Status.SPAM, f"Sent {seconds_to_post:.1f} s after the form was shown."
     words = f"{comment.name}\n{comment.website}\n{comment.text}"
     if word := matched_word(words, settings.COMMENTS_SPAM_WORDS):
         return Status.SPAM, f"Contains the spam word “{word}”."
+    if seconds_to_post < settings.COMMENTS_MIN_SECONDS:
+        # Robots are that fast, and so is a person pasting what they wrote
+        # elsewhere: held for a moderator, never lost.
+        return (
+            Status.PENDING,
+            f"Sent {seconds_to_post:.1f} s after the form was shown "
+            "(faster than most people type).",
+        )
     links = count_links(comment.text)
     if links >= settings.COMMENTS_HOLD_LINKS:
         return Status.PENDING, f"Contains {links} links."

@@ -1,5 +1,5 @@
 """Dated tokens: a signed "subject:time:nonce" that tells a form, when it comes
-back, how long ago it was shown (the comment form: too fast is a robot, too old
+back, how long ago it was shown (the comment form: too fast is held, too old
 has expired). A page in the page cache would give every reader the time it was
 rendered, so the cache dates its tokens again on every hit (restamp): each
 reader's token dates their own fetch."""
