@@ -24,8 +24,8 @@ class PlainTextField(forms.CharField):
 
 class CommentForm(forms.ModelForm):
     """A reader's comment. ``token`` is signed when the form is shown: it dates the
-    form (too fast is held for a moderator, too old has expired) and, with the e-mail and text,
-    identifies the submission.
+    form (too fast is held for a moderator, too old has expired) and, with the
+    e-mail and text, identifies the submission.
     ``homepage`` is a honeypot that people never see and robots fill in."""
 
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
