@@ -445,3 +445,13 @@ def test_review_page_names_the_shows_facts(client):
     assert "<dt>Screenplay / scripts</dt><dd>Yasuko Aoki</dd>" in strip
     assert "Someone Else" not in strip
     assert "<dt>Opening</dt><dd>“Rouge” by Nakiri</dd>" in strip
+
+
+@pytest.mark.parametrize(
+    "count, says", [(1, "1 review matches"), (2, "2 reviews match")]
+)
+def test_the_filtered_count_agrees_with_its_number(client, count, says):
+    for _ in range(count):
+        make_review(kind=Review.Kind.SEASON)
+    response = client.get(reverse("reviews:review-list"), {"kind": "season"})
+    assert f"{says} your filters." in response.content.decode()
