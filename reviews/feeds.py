@@ -187,7 +187,7 @@ class LatestReviewsFeed(Feed):
     def item_categories(self, review):
         return [
             review.show.title,
-            review.get_kind_display(),
+            review.kind_label,
             *(genre.name for genre in review.show.genres.all()),
         ]
 

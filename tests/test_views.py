@@ -455,3 +455,11 @@ def test_the_filtered_count_agrees_with_its_number(client, count, says):
         make_review(kind=Review.Kind.SEASON)
     response = client.get(reverse("reviews:review-list"), {"kind": "season"})
     assert f"{says} your filters." in response.content.decode()
+
+
+def test_a_films_whole_work_review_is_a_film_review(client):
+    film = make_show(title="The Boy and the Heron", format="film")
+    review = make_review(show=film, kind=Review.Kind.SEASON)
+    content = client.get(review.get_absolute_url()).content.decode()
+    assert '<span class="kind kind-season">Film review</span>' in content
+    assert "Season review" not in content

@@ -333,6 +333,18 @@ class Review(CoverImage, Signature):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = publication_time_now()
 
+    @property
+    def kind_label(self):
+        """The kind as readers read it: a film's whole-work review is a film
+        review, not a season's."""
+        if (
+            self.kind == self.Kind.SEASON
+            and self.show
+            and self.show.format == Show.Format.FILM
+        ):
+            return "Film review"
+        return self.get_kind_display()
+
     def is_published(self):
         """ReviewQuerySet.published() for one review."""
         return self._publication_time_has_come() is True
