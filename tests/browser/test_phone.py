@@ -143,3 +143,22 @@ def test_main_menu_fits_and_every_link_can_be_tapped_on_a_phone(make_page, live_
         expect(links.get_by_text(name, exact=True)).to_have_attribute(
             "aria-current", "page"
         )
+
+
+# The header search's placeholder, measured in the font it is drawn in.
+PLACEHOLDER_FITS = """() => {
+  const input = document.querySelector("#page\\\\:site-search");
+  const style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft)
+    - parseFloat(style.paddingRight);
+  return context.measureText(input.placeholder).width <= room;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390, 1280, 1600])
+def test_the_header_searchs_placeholder_is_never_cut(make_page, live_server, width):
+    page = make_page(viewport={"width": width, "height": 800})
+    page.goto(live_server.url + "/")
+    assert page.evaluate(PLACEHOLDER_FITS)
