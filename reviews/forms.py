@@ -424,6 +424,21 @@ class ReviewFilterForm(forms.Form):
         sort = getattr(self, "cleaned_data", {}).get("sort")
         return self.PAGE_LABELS[sort or "newest"]
 
+    def active_filters(self):
+        """(what it is, the query string without it) for each filter in use:
+        the chips above the list, each a link that removes its filter."""
+        chips = []
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if name == "sort" or value in (None, ""):
+                continue
+            field = self.fields[name]
+            shown = choice_labels(getattr(field, "choices", [])).get(str(value), value)
+            rest = self.data.copy()
+            rest.pop(name, None)
+            rest.pop("page", None)
+            chips.append((f"{self[name].label}: {shown}", rest.urlencode()))
+        return chips
+
     @property
     def is_filtered(self):
         return any(
@@ -431,6 +446,17 @@ class ReviewFilterForm(forms.Form):
             for name, value in getattr(self, "cleaned_data", {}).items()
             if name != "sort"
         )
+
+
+def choice_labels(choices):
+    """{value as text: label} of a field's choices, groups flattened."""
+    labels = {}
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            labels.update(choice_labels(label))
+        else:
+            labels[str(value)] = label
+    return labels
 
 
 def refuse_line_breaks(value):

@@ -463,3 +463,19 @@ def test_a_films_whole_work_review_is_a_film_review(client):
     content = client.get(review.get_absolute_url()).content.decode()
     assert '<span class="kind kind-season">Film review</span>' in content
     assert "Season review" not in content
+
+
+def test_each_filter_in_use_is_a_chip_that_removes_it(client, catalogue):
+    catalogue.add_reviews(2)
+    response = client.get(
+        reverse("reviews:review-list"),
+        {"kind": "episode", "verdict": "recommended", "sort": "oldest", "page": "1"},
+    )
+    content = response.content.decode()
+    assert 'Filter and sort <span class="filter-count">(2 in use)</span>' in content
+    assert (
+        'href="/reviews/?verdict=recommended&amp;sort=oldest" '
+        'aria-label="Remove the filter Kind: Episode review"'
+    ) in content
+    assert "Remove the filter Verdict: Recommended" in content
+    assert "Remove the filter Sort" not in content  # an order, not a filter

@@ -162,3 +162,24 @@ def test_the_header_searchs_placeholder_is_never_cut(make_page, live_server, wid
     page = make_page(viewport={"width": width, "height": 800})
     page.goto(live_server.url + "/")
     assert page.evaluate(PLACEHOLDER_FITS)
+
+
+def test_on_a_phone_the_filters_wait_behind_one_button(make_page, live_server):
+    make_review(title="Visible at once")
+    page = make_page(**PHONE)
+    page.goto(live_server.url + reverse("reviews:review-list") + "?kind=episode")
+    assert not page.locator("form.filters").is_visible()
+    card = page.locator(".review-card").first.bounding_box()
+    assert card["y"] < 844  # the first review starts on the first screen
+    page.get_by_text("Filter and sort").click()
+    expect(page.locator("form.filters")).to_be_visible()
+    page.get_by_role("link", name="Remove the filter Kind: Episode review").click()
+    page.wait_for_url(live_server.url + reverse("reviews:review-list"))
+
+
+def test_from_tablet_width_the_filters_are_always_shown(make_page, live_server):
+    make_review()
+    page = make_page(viewport={"width": 1280, "height": 800})
+    page.goto(live_server.url + reverse("reviews:review-list"))
+    expect(page.locator("form.filters")).to_be_visible()
+    assert not page.get_by_text("Filter and sort").is_visible()
