@@ -158,3 +158,32 @@ def test_hostile_comments_stay_text_on_a_phone(browser, live_server, review, req
     assert dialogs == []
     assert comments.locator("a[href^='javascript']").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("width", [1280, 1600])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_moderation_queue_fits_without_sideways_scrolling(
+    make_page, live_server, review, width, scheme
+):
+    from tests.factories import make_comment
+
+    make_user("moderator", groups=["Moderators"], password=PASSWORD)
+    for number in range(3):
+        make_comment(
+            review,
+            status=Comment.Status.PENDING,
+            text=f"A long first comment, number {number}, " * 4,
+        )
+    page = make_page(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "moderator")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/comments/comment/")
+    scroll, room = page.locator(".results").evaluate(
+        "box => [box.scrollWidth, box.clientWidth]"
+    )
+    assert scroll <= room
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.get_by_role("link", name="View on the page").first.is_visible()
+    assert not page.get_by_text("Seen at").is_visible()
