@@ -160,11 +160,25 @@ class CommentAdmin(admin.ModelAdmin):
         else:
             # From the list: only what nobody moderated since it was shown.
             queryset = queryset.exclude(moderated_at__gt=seen_at)
+        hidden = list(queryset.values_list("pk", flat=True))
         changed = queryset.moderate(status, request.user, only_from=only_from)
         if changed:
             label = Comment.Status(status).label.lower()
             plural = "s" if changed != 1 else ""
-            self.message_user(request, f"{changed} comment{plural} now {label}.")
+            message = f"{changed} comment{plural} now {label}."
+            replies = Comment.objects.approved().filter(parent__in=hidden).count()
+            if replies and status == Comment.Status.REMOVED:
+                message += (
+                    f" Their {replies} approved repl{'ies' if replies > 1 else 'y'}"
+                    " stay on the page, under “This comment was removed”."
+                )
+            elif replies and status == Comment.Status.SPAM:
+                message += (
+                    f" Their {replies} approved repl{'ies' if replies > 1 else 'y'}"
+                    " are hidden with them (remove rather than mark as spam to keep"
+                    " them)."
+                )
+            self.message_user(request, message)
         else:
             self.message_user(
                 request,
@@ -204,6 +218,9 @@ class CommentAdmin(admin.ModelAdmin):
             "comment": comment,
             "action_label": MODERATION[action][2],
             "title": f"{MODERATION[action][2]}: a comment by {comment.name}",
+            "kept_replies": comment.replies.approved().count()
+            if action in ("remove", "spam")
+            else 0,
         }
         return TemplateResponse(
             request, "admin/comments/comment/moderate.html", context

@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -66,10 +66,13 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=CommentStatus.APPROVED)
 
     def in_threads(self):
-        """Each top-level comment followed by its replies, oldest first; replies
-        to a comment no longer approved are left out with it."""
+        """Each top-level comment followed by its replies, oldest first. Replies
+        to a removed comment keep their thread (it shows "This comment was
+        removed"); replies to spam or to a comment awaiting moderation wait
+        with it."""
+        kept = [CommentStatus.APPROVED, CommentStatus.REMOVED]
         return (
-            self.filter(Q(parent=None) | Q(parent__status=CommentStatus.APPROVED))
+            self.filter(Q(parent=None) | Q(parent__status__in=kept))
             .annotate(thread=Coalesce("parent_id", "id"))
             .order_by("thread", "pk")
         )
@@ -85,7 +88,12 @@ class CommentQuerySet(models.QuerySet):
     def visible(self, own_ids=(), moderator=False):
         """What a reader sees: approved comments, plus their own pending ones (or
         every pending one for a moderator)."""
-        shown = Q(status=CommentStatus.APPROVED)
+        answered = Comment.objects.approved().filter(parent=OuterRef("pk"))
+        shown = Q(status=CommentStatus.APPROVED) | Q(
+            # A removed comment stays as a line, where approved replies answer it.
+            Exists(answered),
+            status=CommentStatus.REMOVED,
+        )
         if moderator:
             shown |= Q(status=CommentStatus.PENDING)
         elif own_ids:
@@ -212,6 +220,9 @@ class Comment(models.Model):
 
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+    def is_removed(self):
+        return self.status == self.Status.REMOVED
 
     def is_approved(self):
         return self.status == self.Status.APPROVED

@@ -284,3 +284,14 @@ def test_the_list_dates_its_action_form(moderator_client):
     make_comment(status=Status.PENDING)
     content = moderator_client.get(CHANGELIST).content.decode()
     assert 'name="seen_at"' in content
+
+
+def test_removing_a_comment_says_its_approved_replies_stay(moderator_client):
+    parent = make_comment(status=Status.APPROVED)
+    make_comment(parent.review, parent=parent, status=Status.APPROVED)
+    make_comment(parent.review, parent=parent, status=Status.APPROVED)
+    confirm = moderator_client.get(moderate_url(parent, "remove")).content.decode()
+    assert "2 approved replies answer this comment. They stay on the page" in confirm
+    response = bulk(moderator_client, "remove", parent)
+    told = moderator_client.get(response["Location"]).content.decode()
+    assert "Their 2 approved replies stay on the page" in told

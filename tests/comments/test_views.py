@@ -523,8 +523,8 @@ def test_one_long_thread_is_paged_too(client, review, settings):
     assert "Replies to Reader, continued" in second.content.decode()
 
 
-def test_replies_to_a_hidden_comment_are_hidden_and_not_counted(client, review):
-    parent = make_comment(review, status=Comment.Status.REMOVED)
+def test_replies_to_spam_are_hidden_and_not_counted(client, review):
+    parent = make_comment(review, status=Comment.Status.SPAM)
     make_comment(review, parent=parent, text="Orphan reply")
     make_comment(review, text="Visible")
     response = client.get(review.get_absolute_url())
@@ -532,8 +532,26 @@ def test_replies_to_a_hidden_comment_are_hidden_and_not_counted(client, review):
     assert response.context["review"].comment_count == 1
 
 
+def test_a_removed_comment_keeps_its_approved_replies_under_a_line(client, review):
+    parent = make_comment(review, status=Comment.Status.REMOVED, text="Rude")
+    make_comment(review, parent=parent, text="A calm answer")
+    make_comment(review, text="Visible")
+    response = client.get(review.get_absolute_url())
+    content = response.content.decode()
+    line = content.index("This comment was removed by a moderator.")
+    assert line < content.index("A calm answer") < content.index("Visible")
+    assert "Rude" not in content  # the removed text itself is never shown
+    assert response.context["review"].comment_count == 2
+
+
+def test_a_removed_comment_without_replies_leaves_no_line(client, review):
+    make_comment(review, status=Comment.Status.REMOVED)
+    content = client.get(review.get_absolute_url()).content.decode()
+    assert "This comment was removed" not in content
+
+
 def test_reply_to_a_reply_in_a_hidden_thread_is_refused(client, review):
-    parent = make_comment(review, status=Comment.Status.REMOVED)
+    parent = make_comment(review, status=Comment.Status.SPAM)
     reply = make_comment(review, parent=parent)
     response = post(client, review, reply_to=reply.pk, text="Into the void")
     assert response.status_code == 200
