@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .models import Comment
+from .models import Comment, text_without_spoilers
 
 # Moderation actions: name -> (new status, the statuses it applies to, label).
 MODERATION = {
@@ -85,7 +85,7 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = [field for field in fields if field != "status"]
 
     class Media:
-        css = {"all": ["css/admin.css"]}
+        css = {"all": ["css/content.css", "css/admin.css"]}  # spoilers
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_staff(request.user)
@@ -113,7 +113,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(comment.text).chars(80)
+        return Truncator(text_without_spoilers(comment.text)).chars(80)
 
     @admin.display(description="Comment")
     def text_display(self, comment):

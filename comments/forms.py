@@ -30,6 +30,12 @@ class CommentForm(forms.ModelForm):
 
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(widget=forms.HiddenInput)
+    remember = forms.BooleanField(
+        required=False,
+        label="Remember my name, e-mail and website in this browser",
+        help_text="A cookie, kept for a year; untick this when you next comment "
+        "to remove it.",
+    )
     homepage = forms.CharField(
         required=False,
         label="Leave this field empty",
@@ -48,7 +54,9 @@ class CommentForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "website": forms.URLInput(attrs={"autocomplete": "url"}),
-            "text": forms.Textarea(attrs={"rows": 6}),
+            "text": forms.Textarea(
+                attrs={"rows": 6, "aria-describedby": "comment-form-note"}
+            ),
         }
 
     def __init__(self, review, *args, **kwargs):
@@ -69,6 +77,7 @@ class CommentForm(forms.ModelForm):
         for name in ("name", "text", "website"):
             self.fields[name].validators.append(refuse_control_characters)
         self.fields["name"].validators.append(refuse_line_breaks)
+        self.fields["remember"].label_suffix = ""
         self.seconds_to_post = None
         self.token_refused = False
 

@@ -10,6 +10,12 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from reviews.markdown import (
+    INLINE_SPOILERS,
+    SPOILER_CLOSE,
+    SPOILER_HIDDEN,
+    SPOILER_OPEN,
+)
 from reviews.models import Review, web_address, web_address_validator
 from reviews.pagecache import content_changed
 
@@ -35,16 +41,74 @@ def _linked_line(line):
     return "".join(parts)
 
 
-def render_comment_text(text):
+PARAGRAPH_BREAK = re.compile(r"(\n\s*\n)")
+
+
+def split_spoilers(text):
+    """``text`` as (part, is_spoiler) pairs: the inline spoilers reviews have
+    (``>!hidden!<``, ``||hidden||``), within one paragraph. One pass, however
+    many openers are never closed."""
+    parts, position, next_opener = [], 0, {}
+    spoilers = dict(INLINE_SPOILERS)
+    while spoilers:
+        for opener in spoilers:
+            if next_opener.get(opener, -1) < position:
+                next_opener[opener] = text.find(opener, position)
+        found = [(at, opener) for opener, at in next_opener.items() if at != -1]
+        if not found:
+            break
+        start, opener = min(found)
+        inner = start + len(opener)
+        end = text.find(spoilers[opener], inner)
+        if end == -1:
+            # No closer after this opener, so none after any later one either.
+            del spoilers[opener], next_opener[opener]
+            continue
+        if text[inner:end].strip():
+            parts += [(text[position:start], False), (text[inner:end], True)]
+            position = end + len(spoilers[opener])
+        else:
+            # "||||" or ">! !<" hides nothing: the opener stays as typed.
+            parts.append((text[position:inner], False))
+            position = inner
+    parts.append((text[position:], False))
+    return [(part, spoiler) for part, spoiler in parts if part]
+
+
+def _lines(text):
+    return "<br>\n".join(map(_linked_line, text.split("\n")))
+
+
+def _paragraph(text, hide_spoilers):
+    pieces = []
+    for part, spoiler in split_spoilers(text):
+        if not spoiler:
+            pieces.append(_lines(part))
+        elif hide_spoilers:
+            pieces.append(SPOILER_HIDDEN)
+        else:
+            pieces.append(SPOILER_OPEN + _lines(part) + SPOILER_CLOSE)
+    return "<p>{}</p>".format("".join(pieces))
+
+
+def render_comment_text(text, hide_spoilers=False):
     """Plain text as HTML: escaped, paragraphs and line breaks kept, web
-    addresses linked with rel="nofollow ugc noopener"."""
+    addresses linked with rel="nofollow ugc noopener", and inline spoilers as
+    reviews have them (with ``hide_spoilers``, a "spoiler hidden" note each).
+    No other markup: a comment is what its writer typed."""
     paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
     return mark_safe(
-        "\n".join(
-            "<p>{}</p>".format("<br>\n".join(map(_linked_line, p.split("\n"))))
-            for p in paragraphs
-            if p.strip()
-        )
+        "\n".join(_paragraph(p, hide_spoilers) for p in paragraphs if p.strip())
+    )
+
+
+def text_without_spoilers(text):
+    """The plain text with each spoiler replaced by "[spoiler hidden]": for
+    e-mails, the moderation queue's excerpts and the spoiler-word rule."""
+    return "".join(
+        "[spoiler hidden]" if spoiler else part
+        for paragraph in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n"))
+        for part, spoiler in split_spoilers(paragraph)
     )
 
 

@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reviews.mail import addresses_of_staff_who_may, deliver
+from reviews.models import Episode
 
-from .models import Comment, count_links
+from .models import Comment, count_links, text_without_spoilers
 
 Status = Comment.Status
 
@@ -40,12 +41,37 @@ def moderate(comment, *, honeypot, seconds_to_post, rate_limit_checked=True):
         return Status.PENDING, f"Contains {links} links."
     if word := matched_word(words, settings.COMMENTS_MODERATION_WORDS):
         return Status.PENDING, f"Contains the moderation word “{word}”."
+    if held := later_spoiler(comment):
+        return Status.PENDING, held
     if not Comment.objects.approved().filter(email=comment.email).exists():
         return Status.PENDING, "First comment from this e-mail address."
     if not rate_limit_checked:
         # Fail closed: a flood would be published while the limit is blind.
         return Status.PENDING, "The rate limit could not be checked (cache down)."
     return Status.APPROVED, "This e-mail address has an approved comment."
+
+
+def later_spoiler(comment):
+    """Why the comment gives away an episode after the ones its review covers
+    (a spoiler word a writer listed for that episode, outside the comment's
+    own spoiler tags), or None."""
+    review = comment.review
+    covered = review.spoils_until
+    if not review.show_id or not covered:
+        return None
+    text = text_without_spoilers(comment.text)
+    later = (
+        Episode.objects.filter(show=review.show_id, number__gt=covered)
+        .exclude(spoiler_words="")
+        .order_by("number")
+    )
+    for episode in later:
+        if word := matched_word(text, episode.spoiler_word_list):
+            return (
+                f"Names “{word}”, a spoiler for episode {episode.number} (the "
+                f"review covers episodes up to {covered})."
+            )
+    return None
 
 
 def matched_word(text, words):
@@ -114,8 +140,12 @@ def notify_moderators(comment_id, site_url):
         path = reverse("admin:comments_comment_moderate", args=[comment.pk, action])
         return site_url + path
 
+    text = text_without_spoilers(comment.text)
     context = {
         "comment": comment,
+        # A spoiler is hidden in the inbox too: the moderate link shows it.
+        "text": text,
+        "spoilers_hidden": text != comment.text,
         "review_url": site_url + comment.review.get_absolute_url(),
         "approve_url": admin_url("approve"),
         "spam_url": admin_url("spam"),

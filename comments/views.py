@@ -1,6 +1,7 @@
 """Posting a comment, and the comment section of a review page (its threads,
 paged, and the form), which reviews' page pulls in through {% comment_section %}."""
 
+import json
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
@@ -23,6 +25,9 @@ from .forms import CommentForm
 from .models import Comment
 
 OWN_COMMENTS_KEY = "own_pending_comments"
+REMEMBERED_FIELDS = ("name", "email", "website")
+REMEMBER_SALT = "comments.remembered-commenter"
+REMEMBER_SECONDS = 365 * 24 * 3600
 
 
 # Without CSRF protection on purpose: a comment is not tied to the sender's
@@ -81,7 +86,9 @@ class PostCommentView(ReviewPageMixin, FormView):
             transaction.on_commit(
                 partial(moderation.notify_moderators.enqueue, comment.pk, site_url)
             )
-        return commented(self.request, comment)
+        return remember_commenter(
+            self.request, commented(self.request, comment), form.cleaned_data
+        )
 
     def too_fast(self, form, wait):
         form.refuse_for_speed(wait)
@@ -95,7 +102,7 @@ def commented(request, comment):
     awaits moderation (spam is told the same, and never shown)."""
     if comment.is_approved():
         messages.success(request, "Thank you: your comment is published.")
-        return redirect(comment.get_absolute_url())
+        return redirect(shown_at(request, comment))
     messages.info(
         request,
         "Thank you: your comment is awaiting moderation. It will appear once a "
@@ -105,8 +112,66 @@ def commented(request, comment):
         own = request.session.get(OWN_COMMENTS_KEY, [])
         if comment.pk not in own:
             request.session[OWN_COMMENTS_KEY] = [*own, comment.pk][-20:]
-        return redirect(comment.get_absolute_url())
+        return redirect(shown_at(request, comment))
     return redirect(comment.review.get_absolute_url() + "#comments")
+
+
+def shown_at(request, comment):
+    """The comment in the whole discussion when it is on the first page of
+    comments this reader sees; otherwise on the page its thread starts."""
+    thread = comment.parent_id or comment.pk
+    before = (
+        Comment.objects.visible(
+            own_ids=request.session.get(OWN_COMMENTS_KEY, []),
+            moderator=request.user.has_perm("comments.change_comment"),
+        )
+        .filter(review=comment.review_id)
+        .in_threads()
+        .filter(Q(thread__lt=thread) | Q(thread=thread, pk__lt=comment.pk))
+    )
+    if before.count() < settings.COMMENTS_PER_PAGE:
+        return f"{comment.review.get_absolute_url()}#comment-{comment.pk}"
+    return comment.get_absolute_url()
+
+
+def remembered_commenter(request):
+    """The name, e-mail and website this browser asked to be remembered ({}
+    when it did not): a signed cookie, set only on the reader's opt-in."""
+    value = request.get_signed_cookie(
+        settings.COMMENTS_REMEMBER_COOKIE,
+        default=None,
+        salt=REMEMBER_SALT,
+        max_age=REMEMBER_SECONDS,
+    )
+    try:
+        remembered = json.loads(value or "null")
+    except ValueError:
+        return {}
+    if not isinstance(remembered, dict):
+        return {}
+    return {name: str(remembered.get(name, "")) for name in REMEMBERED_FIELDS}
+
+
+def remember_commenter(request, response, data):
+    """Remember the commenter in this browser when they ticked the box (on
+    review pages only: the rest of the site stays cached for them); forget
+    them when they untick it."""
+    cookie = settings.COMMENTS_REMEMBER_COOKIE
+    path = reverse("reviews:review-list")
+    if data.get("remember"):
+        response.set_signed_cookie(
+            cookie,
+            json.dumps({name: data[name] for name in REMEMBERED_FIELDS}),
+            salt=REMEMBER_SALT,
+            max_age=REMEMBER_SECONDS,
+            path=path,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    elif cookie in request.COOKIES:
+        response.delete_cookie(cookie, path=path, samesite="Lax")
+    return response
 
 
 @dataclass
@@ -180,8 +245,10 @@ def section_context(request, review, form=None):
     page = SimpleLazyObject(read_page)
     threads = SimpleLazyObject(lambda: page["threads"])
     is_open = review.comments_are_open()
+    remembered = remembered_commenter(request)
     if form is None and is_open:
-        form = CommentForm(review, initial={"reply_to": reply_to(request, threads)})
+        initial = {"reply_to": reply_to(request, threads), **remembered}
+        form = CommentForm(review, initial={**initial, "remember": bool(remembered)})
     return {
         "review": review,
         "comment_threads": threads,
@@ -189,6 +256,8 @@ def section_context(request, review, form=None):
         "comments_start": start,
         "comments_shared": not (own_ids or moderator),
         "comment_form": form,
+        # An empty form's fields are everyone's: cached (see section.html).
+        "comment_fields_shared": not (remembered or (form and form.is_bound)),
         "comments_open": is_open,
         "comment_moderator": moderator,
     }

@@ -9,7 +9,8 @@ Spoilers:
 - inline: ``>!hidden!<`` (Reddit, MyAnimeList) and ``||hidden||`` (Discord), rendered as
   a checkbox inside a label, so it toggles without JavaScript, takes keyboard focus and
   is announced as "Reveal spoiler"; the hidden text is invisible to screen readers too
-  until revealed (see .spoiler in the stylesheet).
+  until revealed (see .spoiler in the stylesheet; the two rules that hide it are also
+  inline in every page, templates/includes/spoiler_style.css, in case it fails to load).
 - block: ``::: spoiler Optional title`` ... ``:::``, rendered as <details>.
 
 Spoiler-free copies (render_markdown(..., hide_spoilers=True)) put a "spoiler
@@ -71,6 +72,7 @@ ALLOWED_ATTRIBUTES = {
     },
     "input": {"aria-label"},
     "li": {"id"},
+    "nav": {"aria-label"},
     "ol": {"start"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -84,6 +86,7 @@ ALLOWED_CLASSES = {
     "hr": {"footnotes-sep"},
     "label": {"spoiler"},
     "li": {"footnote-item"},
+    "nav": {"contents"},
     "ol": {"footnotes-list"},
     "section": {"footnotes"},
     "span": {"spoiler-text"},
@@ -94,14 +97,32 @@ ALLOWED_CLASSES = {
 
 
 SPOILER_HIDDEN = '<em class="spoiler-hidden">[spoiler hidden]</em>'
+# An inline spoiler's markup, around its HTML (comments use it too).
+SPOILER_OPEN = (
+    '<label class="spoiler"><input type="checkbox" aria-label="Reveal spoiler">'
+    '<span class="spoiler-text">'
+)
+SPOILER_CLOSE = "</span></label>"
 
 
-def render_markdown(text, id_prefix="", hide_spoilers=False):
+def render_markdown(
+    text, id_prefix="", hide_spoilers=False, contents=False, titled=None
+):
     """Render a writer's Markdown to sanitized HTML that is safe to mark safe;
-    with ``hide_spoilers``, every spoiler is replaced by a note."""
+    with ``hide_spoilers``, every spoiler is replaced by a note. ``contents``:
+    a table of contents first, when the text has CONTENTS_MIN_HEADINGS or more
+    (never in a spoiler-free copy, which is read away from the page).
+    ``titled``: the word the page already titles the text with (the recap's
+    "Episode recap"), so a heading the text starts with that names it is left
+    out rather than shown twice."""
     if not text:
         return ""
-    env = {"docId": id_prefix.rstrip("-") or None, "hide_spoilers": hide_spoilers}
+    env = {
+        "docId": id_prefix.rstrip("-") or None,
+        "hide_spoilers": hide_spoilers,
+        "contents": contents and not hide_spoilers,
+        "titled": titled,
+    }
     html = sanitize(_parser(id_prefix).render(text, env))
     return _hide_raw_spoilers(html) if hide_spoilers else html
 
@@ -189,6 +210,7 @@ def _parser(id_prefix):
         md.inline.ruler.before(
             "text", f"spoiler_{opener}", _inline_spoiler_rule(opener, closer)
         )
+    md.core.ruler.push("drop_title", _drop_title)
     md.core.ruler.push("page_outline", _page_outline)
     md.core.ruler.before("inline", "hide_spoiler_blocks", _hide_spoiler_blocks)
     md.add_render_rule("spoiler_open", _render_spoiler_open)
@@ -277,22 +299,90 @@ def _page_outline(state):
     """Fit the writer's Markdown into the page around it.
 
     A level-one heading becomes h2 (the page title is the only h1); h2 to h4 get
-    anchors, unique in the page, from their words (a spoiler's left out); table
+    anchors, unique in the page, from their words (a spoiler's left out); with
+    ``contents``, the h2 and h3 outside spoilers are listed first; table
     alignment becomes a class, since the Content Security Policy forbids inline
     styles.
     """
     taken, next_number = set(), {}
+    entries, hidden = [], 0
     for index, token in enumerate(state.tokens):
+        hidden = max(0, hidden + _hides(token))  # a stray </details> hides nothing
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":
             token.tag = "h2"
         if token.type == "heading_open" and token.tag in ("h2", "h3", "h4"):
             words = _heading_words(state.tokens[index + 1].children or [])
             slug = state.md.options["slug_prefix"] + slugify(words)
             token.attrSet("id", _unique(slug, taken, next_number))
+            # A link into a closed <details> would open it: none to a spoiler's.
+            if token.tag != "h4" and words and not hidden:
+                entries.append(
+                    (token.tag, token.attrGet("id"), " ".join(words.split()))
+                )
         for child in [token, *(token.children or [])]:
             style = child.attrs.pop("style", None) if child.attrs else None
             if style and style.startswith("text-align:"):
                 child.attrSet("class", "align-" + style.removeprefix("text-align:"))
+    if state.env.get("contents") and len(entries) >= CONTENTS_MIN_HEADINGS:
+        contents = Token("html_block", "", 0)
+        contents.content = _contents(entries)
+        state.tokens.insert(0, contents)
+
+
+# A table of contents for a text of this many headings (h2 and h3) or more.
+CONTENTS_MIN_HEADINGS = 3
+RAW_DETAILS = re.compile(r"<(/?)details\b", re.IGNORECASE)
+
+
+def _hides(token):
+    """How far ``token`` takes what follows into (1) or out of (-1) something
+    closed: a spoiler block, or a <details> the writer typed."""
+    if token.type == "container_spoiler_open":
+        return 1
+    if token.type == "container_spoiler_close":
+        return -1
+    if token.type == "html_block":
+        return sum(-1 if tag[1] else 1 for tag in RAW_DETAILS.finditer(token.content))
+    return 0
+
+
+def _contents(entries):
+    """The table of contents: the h2 in a list, each with its h3 in a list of
+    its own (an h3 before the first h2 is listed as one)."""
+    items, nested, after_h2 = [], False, False
+    for tag, anchor, words in entries:
+        link = f'<a href="#{escapeHtml(anchor)}">{escapeHtml(words)}</a>'
+        if tag == "h3" and after_h2:
+            if not nested:
+                items.append("<ol>")
+                nested = True
+            items.append(f"<li>{link}</li>")
+            continue
+        if nested:
+            items.append("</ol>")
+            nested = False
+        if items:
+            items.append("</li>")
+        items.append(f"<li>{link}")
+        after_h2 = after_h2 or tag == "h2"
+    if nested:
+        items.append("</ol>")
+    return (
+        '<nav class="contents" aria-label="Contents">\n<details>\n'
+        "<summary>Contents</summary>\n<ol>\n"
+        + "\n".join(items)
+        + "</li>\n</ol>\n</details>\n</nav>\n"
+    )
+
+
+def _drop_title(state):
+    """With ``titled``: a heading the text starts with that names the page's
+    title for it is that title again, and is left out."""
+    word, tokens = state.env.get("titled"), state.tokens
+    if word and len(tokens) >= 3 and tokens[0].type == "heading_open":
+        words = _heading_words(tokens[1].children or [])
+        if re.search(rf"\b{re.escape(word)}\b", words, re.IGNORECASE):
+            del tokens[:3]
 
 
 def _heading_words(children):
@@ -319,14 +409,11 @@ def _unique(slug, taken, next_number):
 
 
 def _render_spoiler_open(self, tokens, idx, options, env):
-    return (
-        '<label class="spoiler"><input type="checkbox" aria-label="Reveal spoiler">'
-        '<span class="spoiler-text">'
-    )
+    return SPOILER_OPEN
 
 
 def _render_spoiler_close(self, tokens, idx, options, env):
-    return "</span></label>"
+    return SPOILER_CLOSE
 
 
 def _render_spoiler_block(self, tokens, idx, options, env):

@@ -10,7 +10,8 @@ the version also remembers when the next scheduled review goes out, and the
 first request after that time moves to a new version.
 
 What is never stored nor served from here: requests with a session or messages
-cookie (staff, a commenter with a pending comment, a message to show), anything
+cookie (staff, a commenter with a pending comment, a message to show) or a
+remembered commenter's cookie (their form is filled in), anything
 but GET and HEAD, the admin and previews, and any response that sets a cookie
 (a CSRF token, a session) or says it is private or not to be stored.
 
@@ -193,7 +194,11 @@ class PageCacheMiddleware:
     def is_personal(request):
         return any(
             name in request.COOKIES
-            for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+            for name in (
+                settings.SESSION_COOKIE_NAME,
+                CookieStorage.cookie_name,
+                settings.COMMENTS_REMEMBER_COOKIE,
+            )
         )
 
     def may_use_cache(self, request):

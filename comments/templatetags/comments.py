@@ -15,7 +15,12 @@ def comment_section(context, review):
     return {
         **section_context(request, review, context.get("comment_form")),
         "request": request,
-        "messages": context.get("messages"),
+        # Not the ratings' (ratings.views), shown in their own section.
+        "messages": [
+            message
+            for message in context.get("messages", ())
+            if "rating" not in message.extra_tags.split()
+        ],
         "fragment_seconds": context.get("fragment_seconds"),
         "content_version": context.get("content_version"),
     }

@@ -1,5 +1,5 @@
 """Shows with their episodes, staff and songs; writers' profiles; studios and
-genres."""
+genres; the editors' season guides."""
 
 from django.contrib import admin
 from django.db.models import Max
@@ -11,6 +11,7 @@ from ..models import (
     Credit,
     Episode,
     Genre,
+    SeasonGuide,
     Show,
     Studio,
     ThemeSong,
@@ -26,6 +27,9 @@ from .desk import (
 class EpisodeInline(OneLineFieldsMixin, admin.TabularInline):
     model = Episode
     extra = 1
+    # Spoiler words are a list per episode: on the episode's own page.
+    exclude = ["spoiler_words"]
+    show_change_link = True
 
 
 class CreditInline(OneLineFieldsMixin, admin.TabularInline):
@@ -102,7 +106,7 @@ class ShowAdmin(OneLineFieldsMixin, StoredImagesMixin, admin.ModelAdmin):
 
 @admin.register(Episode)
 class EpisodeAdmin(OneLineFieldsMixin, admin.ModelAdmin):
-    list_display = ["show", "number", "title", "air_date"]
+    list_display = ["show", "number", "title", "air_date", "spoiler_word_count"]
     list_filter = ["show"]
     list_select_related = ["show"]
     search_fields = ["show__title", "title", "=number"]
@@ -115,6 +119,10 @@ class EpisodeAdmin(OneLineFieldsMixin, admin.ModelAdmin):
         if show.isdigit() and request.GET.get("field_name") == "episode":
             queryset = queryset.filter(show=show)
         return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="Spoiler words")
+    def spoiler_word_count(self, episode):
+        return len(episode.spoiler_word_list) or "—"
 
 
 @admin.register(Author)
@@ -151,3 +159,17 @@ class AuthorAdmin(
 class NameSlugAdmin(OneLineFieldsMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SeasonGuide)
+class SeasonGuideAdmin(MarkdownEditorMixin, admin.ModelAdmin):
+    """Editors only: the guide's permissions are granted to Editors alone
+    (migration 0024)."""
+
+    list_display = ["__str__", "premiere_guide", "updated"]
+    list_filter = ["season", "year"]
+    date_hierarchy = "updated"
+
+    @admin.display(description="Page")
+    def premiere_guide(self, guide):
+        return format_html('<a href="{}">View on site</a>', guide.get_absolute_url())

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,10 +10,12 @@ from markdownx.models import MarkdownxField
 from ..images import validate_image
 from ..markdown import markdown_length, render_markdown
 from .base import (
+    CollectionQuerySet,
     CoverImage,
     ReviewedQuerySet,
     Signature,
     cover_alt_constraint,
+    published_condition,
     web_address_validator,
 )
 
@@ -75,6 +79,8 @@ class Studio(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
+    objects = CollectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -89,6 +95,8 @@ class Genre(models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
 
+    objects = CollectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -97,6 +105,26 @@ class Genre(models.Model):
 
     def get_absolute_url(self):
         return reverse("reviews:genre-detail", kwargs={"slug": self.slug})
+
+
+class ShowQuerySet(ReviewedQuerySet):
+    def seasons(self):
+        """The seasons of these shows that have a published review, newest
+        first (Fall 2025, Summer 2025... Winter 2025, Fall 2024), each an
+        AnimeSeason with its counts."""
+        published = published_condition("reviews__")
+        rows = (
+            self.exclude(season="")
+            .filter(year__isnull=False)
+            .values("year", "season")
+            .annotate(
+                show_count=models.Count("pk", filter=published, distinct=True),
+                review_count=models.Count("reviews", filter=published),
+            )
+            .filter(review_count__gt=0)
+        )
+        seasons = [AnimeSeason(**row) for row in rows]
+        return sorted(seasons, key=lambda season: season.sort_key, reverse=True)
 
 
 class Show(CoverImage):
@@ -118,6 +146,11 @@ class Show(CoverImage):
         SPRING = "spring", "Spring"
         SUMMER = "summer", "Summer"
         FALL = "fall", "Fall"
+
+        @classmethod
+        def of(cls, day):
+            """The season a day falls in: Winter is January to March, and so on."""
+            return list(cls)[(day.month - 1) // 3]
 
     class Airing(models.TextChoices):
         UPCOMING = "upcoming", "Not yet aired"
@@ -153,7 +186,7 @@ class Show(CoverImage):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = ReviewedQuerySet.as_manager()
+    objects = ShowQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -194,7 +227,17 @@ class Show(CoverImage):
 
     def key_credits(self):
         """The staff a review names: direction, scripts and music."""
-        return self.credited(*Credit.KEY_ROLES)
+        return self.credits_by_role(*Credit.KEY_ROLES)
+
+    def credits_by_role(self, *roles):
+        """(role, names) for each role credited (of ``roles``, if given), in
+        the order of its first credit: two writers of the series composition
+        are one fact."""
+        names = {}
+        for credit in self.credit_list:
+            if not roles or credit.role in roles:
+                names.setdefault(credit.get_role_display(), []).append(credit.name)
+        return list(names.items())
 
     @property
     def alternate_titles(self):
@@ -211,6 +254,74 @@ class Show(CoverImage):
         if self.season and self.year:
             return f"{self.get_season_display()} {self.year}"
         return str(self.year or "")
+
+
+@dataclass(frozen=True)
+class AnimeSeason:
+    """A season of anime (Winter 2024); from ShowQuerySet.seasons(), with how
+    many of its shows have a published review and how many reviews there are."""
+
+    year: int
+    season: str
+    show_count: int = 0
+    review_count: int = 0
+
+    def __str__(self):
+        return f"{Show.Season(self.season).label} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "reviews:season-detail", kwargs={"year": self.year, "season": self.season}
+        )
+
+    def get_premieres_url(self):
+        return reverse(
+            "reviews:season-premieres",
+            kwargs={"year": self.year, "season": self.season},
+        )
+
+    @property
+    def sort_key(self):
+        """Its place in time: Winter, Spring, Summer, then Fall of each year."""
+        return self.year, Show.Season.values.index(self.season)
+
+
+class SeasonGuide(models.Model):
+    """An editor's introduction to a season's premiere guide."""
+
+    year = models.PositiveSmallIntegerField()
+    season = models.CharField(max_length=10, choices=Show.Season)
+    introduction = MarkdownxField(
+        validators=[markdown_length],
+        help_text="In Markdown: what to expect this season, shown above the "
+        "writers' first impressions on the premiere guide.",
+    )
+    introduction_html = models.TextField(editable=False, blank=True, db_default="")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "season"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "season"], name="season_guide_one_per_season"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.season_label} premiere guide"
+
+    def save(self, *args, **kwargs):
+        self.introduction_html = render_markdown(
+            self.introduction, id_prefix="introduction-"
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return AnimeSeason(self.year, self.season).get_premieres_url()
+
+    @property
+    def season_label(self):
+        return str(AnimeSeason(self.year, self.season))
 
 
 class Credit(models.Model):
@@ -262,6 +373,13 @@ class Episode(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, blank=True)
     air_date = models.DateField(null=True, blank=True)
+    spoiler_words = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="Names and phrases that give this episode away (a character's "
+        "fate, a twist), one per line. Never shown to readers: a comment on a "
+        "review of an earlier episode that uses one waits for a moderator.",
+    )
 
     objects = ReviewedQuerySet.as_manager()
 
@@ -286,3 +404,9 @@ class Episode(models.Model):
     @property
     def label(self):
         return f"Episode {self.number}"
+
+    @property
+    def spoiler_word_list(self):
+        return [
+            line.strip() for line in self.spoiler_words.splitlines() if line.strip()
+        ]

@@ -33,13 +33,15 @@ def moderator_page(another_page, live_server):
     return another_page
 
 
-def write_comment(page, url, text, honeypot=None):
+def write_comment(page, url, text, honeypot=None, remember=False):
     page.goto(url)
     page.fill("#id_name", "Aki")
     page.fill("#id_email", "aki@example.com")
     page.fill("#id_text", text)
     if honeypot:
         page.locator("#id_homepage").fill(honeypot, force=True)
+    if remember:
+        page.get_by_label("Remember my name, e-mail and website").check()
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_load_state()
 
@@ -187,3 +189,27 @@ def test_the_moderation_queue_fits_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.get_by_role("link", name="View on the page").first.is_visible()
     assert not page.get_by_text("Seen at").is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_comment_form_lines_up_with_the_article(page, live_server, review, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + review.get_absolute_url())
+    article = page.locator("article.review").bounding_box()
+    comments = page.locator("#comments").bounding_box()
+    assert (comments["x"], comments["width"]) == (article["x"], article["width"])
+    if width == 1280:  # one row: the e-mail's hint sits under its box
+        tops = {
+            page.locator(f"#id_{name}").bounding_box()["y"]
+            for name in ("name", "email", "website")
+        }
+        assert len(tops) == 1
+
+
+def test_remembered_commenter_finds_the_form_filled_in(page, live_server, review):
+    url = live_server.url + review.get_absolute_url()
+    write_comment(page, url, "Remember me, please.", remember=True)
+    page.context.clear_cookies(name="sessionid")
+    page.goto(url)
+    assert page.locator("#id_name").input_value() == "Aki"
+    assert page.locator("#id_email").input_value() == "aki@example.com"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_episode, make_review, make_show
+from tests.factories import make_comment, make_episode, make_review, make_show
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,3 +81,25 @@ def test_without_javascript_the_memory_is_hidden_and_recaps_stay_closed(
     assert not page.locator("form.spoiler-memory").is_visible()
     page.goto(f"{live_server.url}{first.get_absolute_url()}")
     assert not recap_is_open(page)
+
+
+def test_comment_spoilers_are_hidden_until_clicked_or_remembered(
+    page, live_server, two_episodes
+):
+    show, first, second = two_episodes
+    for review in (first, second):
+        make_comment(review, text="Wait until ||the twist|| lands.")
+    spoiler = page.locator("#comments label.spoiler")
+
+    page.goto(f"{live_server.url}{first.get_absolute_url()}")
+    assert not spoiler.locator(".spoiler-text").is_visible()
+    spoiler.click()
+    assert spoiler.locator(".spoiler-text").is_visible()
+
+    page.goto(f"{live_server.url}{show.get_absolute_url()}")
+    page.get_by_label("I have watched Metallic Rouge up to episode").fill("1")
+    page.get_by_role("button", name="Remember").click()
+    page.goto(f"{live_server.url}{first.get_absolute_url()}")
+    assert spoiler.locator(".spoiler-text").is_visible()
+    page.goto(f"{live_server.url}{second.get_absolute_url()}")
+    assert not spoiler.locator(".spoiler-text").is_visible()

@@ -253,7 +253,8 @@ COMMENTS = [
         "Jun",
         "jun@example.com",
         "Agreed on the pacing: it dumps a lot of lore at once. I'm sticking with "
-        "it for the three-episode rule though.",
+        "it for the three-episode rule though, if only to learn ||who the "
+        "Visitors really are||.",
         "APPROVED",
         None,
     ),
@@ -281,4 +282,64 @@ COMMENTS = [
         "SPAM",
         None,
     ),
+    # Discussions elsewhere, so the front page has a "Most discussed".
+    (
+        "static-garden-episode-4-sora-ilves",
+        "Tomo",
+        "tomo@example.com",
+        "A 3 feels harsh. The compost metaphor is heavy-handed, but the last "
+        "scene in the greenhouse worked for me.",
+        "APPROVED",
+        None,
+    ),
+    (
+        "static-garden-episode-4-sora-ilves",
+        "Kaede",
+        "kaede@example.com",
+        "I dropped it here too. Four episodes and still no idea what the "
+        "garden is for.",
+        "APPROVED",
+        5,
+    ),
+    (
+        "static-garden-episode-4-sora-ilves",
+        "Haru",
+        "haru@example.com",
+        "The sound design is the one thing I'll miss about this show.",
+        "APPROVED",
+        None,
+    ),
+    (
+        "the-cartographer-of-nine-bells-episode-3-sora-ilves",
+        "Sato",
+        "sato@example.com",
+        "The map-drawing sequence alone was worth the episode. Mixed is fair "
+        "for the rest.",
+        "APPROVED",
+        None,
+    ),
+    (
+        "the-cartographer-of-nine-bells-episode-3-sora-ilves",
+        "Mika",
+        "mika@example.com",
+        "Ink and Iron is the one I rewatched. The bell tower shot!",
+        "APPROVED",
+        None,
+    ),
+    (
+        "paper-lantern-summer-season-theo-brandt",
+        "Yui",
+        "yui@example.com",
+        "Good parts is right: the festival night is gorgeous, the middle drags.",
+        "APPROVED",
+        None,
+    ),
 ]
+
+
+# Readers' scores of some episodes: (show slug, episode number) -> the scores.
+RATINGS = {
+    ("metallic-rouge", 1): [8, 7, 9, 6, 8, 7, 8, 10, 5, 7, 8, 9, 7, 8],
+    ("metallic-rouge", 2): [7, 7, 8, 6, 9, 7],
+    ("teapot-weather", 1): [9, 8, 9, 10, 7, 9, 8],
+}
