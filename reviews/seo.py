@@ -1,6 +1,6 @@
 """
 What search engines and link previews read: schema.org JSON-LD for reviews,
-shows and breadcrumbs (templates get it through the tags in
+shows, lists of them and breadcrumbs (templates get it through the tags in
 reviews.templatetags.reviews). Only spoiler-free text goes in: the summary,
 never the recap or the body.
 """
@@ -82,13 +82,22 @@ def tv_series(request, show, context=True):
     return data
 
 
-def tv_episode(request, episode, show):
+def tv_episode(request, episode, show, whole_series=True):
+    """The episode as a TVEpisode; its series named and linked only, unless
+    ``whole_series`` (which reads the show's studios and credits)."""
+    series = {
+        "@type": "TVSeries",
+        "name": show.title,
+        "url": absolute(request, show.get_absolute_url()),
+    }
     data = {
         "@type": "TVEpisode",
         "name": episode.title or f"{show.title} episode {episode.number}",
         "episodeNumber": episode.number,
         "url": absolute(request, episode.get_absolute_url()),
-        "partOfSeries": tv_series(request, show, context=False),
+        "partOfSeries": tv_series(request, show, context=False)
+        if whole_series
+        else series,
     }
     if episode.air_date:
         data["datePublished"] = episode.air_date.isoformat()
@@ -132,6 +141,25 @@ def review(request, review):
     else:
         data["about"] = item
     return data
+
+
+def item_list(request, name, things):
+    """An ItemList of pages (shows, say), in the order the page lists them."""
+    return {
+        "@context": CONTEXT,
+        "@type": "ItemList",
+        "name": name,
+        "numberOfItems": len(things),
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": str(thing),
+                "url": absolute(request, thing.get_absolute_url()),
+            }
+            for position, thing in enumerate(things, start=1)
+        ],
+    }
 
 
 def breadcrumbs(request, crumbs):

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from comments.models import Comment
+from ratings.models import rate
 from reviews.images import make_renditions, rendition_name, rendition_names
 from reviews.management.demo_content import (
     AUTHORS,
@@ -36,6 +37,7 @@ from reviews.management.demo_content import (
     FIRST,
     FIRST_TITLES,
     METALLIC_ROUGE_REVIEWS,
+    RATINGS,
     SEASON,
     SEASON_TITLES,
     SHOWS,
@@ -319,6 +321,14 @@ def create_comments():
         created.append(comment)
 
 
+def create_ratings():
+    """Readers' scores, one demo browser each (the same on every run)."""
+    for (slug, number), scores in RATINGS.items():
+        episode = Episode.objects.get(show__slug=slug, number=number)
+        for reader, score in enumerate(scores):
+            rate(episode, f"demo-{reader}", score, "demo", per_network=len(scores))
+
+
 def create_accounts():
     """The demo logins; returns the passwords of the accounts set up this time."""
     passwords = {}
@@ -365,6 +375,7 @@ class Command(BaseCommand):
             shows = {data["slug"]: create_show(data) for data in SHOWS}
             create_reviews(authors, shows)
             create_comments()
+            create_ratings()
             passwords = {} if no_accounts else create_accounts()
         self.stdout.write(
             self.style.SUCCESS(

@@ -13,6 +13,7 @@ from .texts import (
     EPISODE_TONES,
     FIRST_TITLES,
     METALLIC_ROUGE_REVIEWS,
+    RATINGS,
     SEASON_TITLES,
     SUMMARIES,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "FIRST",
     "FIRST_TITLES",
     "METALLIC_ROUGE_REVIEWS",
+    "RATINGS",
     "SEASON",
     "SEASON_TITLES",
     "SHOWS",
