@@ -1,55 +1,33 @@
 """
 Scores as pictures: the numbers behind the server-rendered SVG charts.
 
-Each chart is a small dataclass that turns scores into coordinates in a fixed
-viewBox; templates/includes/*_chart.html draw them as inline SVG (no
-JavaScript, coloured by the stylesheet so dark mode applies) next to a table of
-the same numbers for screen readers and anyone who prefers figures.
+Each chart is a small dataclass that turns scores into positions in its plot,
+as percentages of the plot's width and height; templates/includes/*_chart.html
+draw them as inline SVG (no JavaScript, coloured by the stylesheet so dark mode
+applies) next to a table of the same numbers for screen readers and anyone who
+prefers figures.
+
+The SVG has no viewBox, so one of its units is one CSS pixel: labels, dots and
+lines keep their size at every width while the positions stretch with the plot
+(a viewBox scaled the whole drawing, and 12 px labels were 6 px on a phone).
+The stylesheet sizes the plot and leaves the margins the labels sit in.
 """
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from django.db.models import Count
 
 MAX_SCORE = 10
 
 
-@dataclass
-class Frame:
-    """A chart's viewBox and the plot area inside its margins."""
-
-    width: int = 640
-    height: int = 220
-    left: int = 36
-    right: int = 14
-    top: int = 14
-    bottom: int = 34
-
-    @property
-    def plot_width(self):
-        return self.width - self.left - self.right
-
-    @property
-    def plot_height(self):
-        return self.height - self.top - self.bottom
-
-    @property
-    def plot_right(self):
-        return self.width - self.right
-
-    @property
-    def baseline(self):
-        return self.top + self.plot_height
-
-    def y(self, score):
-        """The height of a score from 0 (baseline) to 10 (top)."""
-        return round(self.baseline - float(score) / MAX_SCORE * self.plot_height, 1)
-
-    def gridlines(self):
-        return [{"label": value, "y": self.y(value)} for value in range(0, 11, 2)]
+def score_y(score):
+    """How far down the plot a score is drawn, in percent: 10 at the top, 0 at
+    the bottom."""
+    return round(100 - float(score) / MAX_SCORE * 100, 2)
 
 
 @dataclass
@@ -57,7 +35,6 @@ class ScoreDistribution:
     """How often each score was given: for an author's "how I score"."""
 
     counts: dict  # score (Decimal) -> number of reviews
-    frame: Frame = field(default_factory=lambda: Frame(height=200, left=14))
 
     @classmethod
     def of(cls, reviews):
@@ -104,22 +81,22 @@ class ScoreDistribution:
         return counts
 
     def bars(self):
-        frame, counts = self.frame, self.buckets()
+        counts = self.buckets()
         tallest = max(counts) or 1
-        width = frame.plot_width / len(counts)
+        width = 100 / len(counts)
+        gap = 0.6  # on each side of a bar
         bars = []
         for point, count in enumerate(counts):
-            height = round(count / tallest * frame.plot_height, 1)
+            height = round(count / tallest * 100, 2)
             bars.append(
                 {
                     "point": point,
                     "count": count,
-                    "x": round(frame.left + point * width + 2, 1),
-                    "width": round(width - 4, 1),
-                    "y": round(frame.baseline - height, 1),
+                    "x": round(point * width + gap, 2),
+                    "width": round(width - 2 * gap, 2),
+                    "y": round(100 - height, 2),
                     "height": height,
-                    "centre": round(frame.left + (point + 0.5) * width, 1),
-                    "label_y": round(frame.baseline - height - 6, 1),
+                    "centre": round((point + 0.5) * width, 2),
                 }
             )
         return bars
@@ -128,8 +105,7 @@ class ScoreDistribution:
         """Where the median falls on the bars' scale."""
         if self.median is None:
             return None
-        width = self.frame.plot_width / (MAX_SCORE + 1)
-        return round(self.frame.left + (float(self.median) + 0.5) * width, 1)
+        return round((float(self.median) + 0.5) * 100 / (MAX_SCORE + 1), 2)
 
 
 @dataclass
@@ -151,43 +127,44 @@ class EpisodeScoreChart:
     joined by a line."""
 
     points: list
-    frame: Frame
 
     @classmethod
-    def of(cls, reviews, frame=None):
+    def of(cls, reviews):
         """From published reviews (already fetched); season reviews and reviews
         without a score are not episode points."""
-        frame = frame or Frame()
         scores = defaultdict(list)
         for review in reviews:
             if review.episode_id and review.score is not None:
                 scores[review.episode.number].append(review.score)
         numbers = sorted(scores)
         if not numbers:
-            return cls([], frame)
-        first, last = numbers[0], numbers[-1]
-        span = last - first
-
-        # Points stay clear of the axis labels and the right edge.
-        inset = 18
-        width = frame.plot_width - 2 * inset
+            return cls([])
+        first, span = numbers[0], numbers[-1] - numbers[0]
 
         def x(number):
             if not span:
-                return frame.left + frame.plot_width / 2
-            return round(frame.left + inset + (number - first) / span * width, 1)
+                return 50
+            # Points stay clear of the axis labels and the right edge.
+            inset = 4
+            return round(inset + (number - first) / span * (100 - 2 * inset), 2)
 
         means = {number: statistics.mean(scores[number]) for number in numbers}
         points = [
-            EpisodePoint(number, scores[number], x(number), frame.y(means[number]))
+            EpisodePoint(number, scores[number], x(number), score_y(means[number]))
             for number in numbers
         ]
-        return cls(points, frame)
+        return cls(points)
 
-    @property
-    def line(self):
-        """The SVG polyline through the episode points."""
-        return " ".join(f"{point.x},{point.y}" for point in self.points)
+    def gridlines(self):
+        return [{"label": value, "y": score_y(value)} for value in range(0, 11, 2)]
+
+    def segments(self):
+        """The line from each episode's point to the next: SVG lines, since a
+        polyline's points cannot be percentages."""
+        return [
+            {"x1": start.x, "y1": start.y, "x2": end.x, "y2": end.y}
+            for start, end in pairwise(self.points)
+        ]
 
     def reviews(self):
         """Each review's own dot, for episodes with several reviews."""
@@ -196,7 +173,7 @@ class EpisodeScoreChart:
                 "number": point.number,
                 "score": score,
                 "x": point.x,
-                "y": self.frame.y(score),
+                "y": score_y(score),
             }
             for point in self.points
             if len(point.scores) > 1
@@ -204,9 +181,15 @@ class EpisodeScoreChart:
         ]
 
     def labels(self):
-        """Episode numbers under the axis; every n-th when there are many."""
+        """Episode numbers under the axis: every n-th when there are more than
+        13; of more than 7, every other one is "minor", left out on a phone
+        (the stylesheet), where 13 do not fit."""
         step = max(1, -(-len(self.points) // 13))
-        return self.points[::step]
+        shown = self.points[::step]
+        return [
+            {"number": point.number, "x": point.x, "minor": len(shown) > 7 and n % 2}
+            for n, point in enumerate(shown)
+        ]
 
     @property
     def has_several_reviews(self):

@@ -1,6 +1,6 @@
 """
 RSS 2.0 and Atom 1.0 feeds of the published reviews: all of them, one show's, one
-author's.
+author's, one season's first impressions (its premiere guide).
 
 Each entry carries the review in full, from its spoiler-free copy
 (``body_spoiler_free_html``: every spoiler replaced by a note). The recap is left
@@ -15,13 +15,14 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, RssFeed
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .models import Author, Review, Show
+from .models import AnimeSeason, Author, Review, Show
 from .scores import format_score
 
 FEED_LENGTH = 20
@@ -289,4 +290,42 @@ class AuthorReviewsFeed(LatestReviewsFeed):
 
 
 class AuthorReviewsAtomFeed(AuthorReviewsFeed):
+    feed_type = ContentAtomFeed
+
+
+class PremiereGuideFeed(LatestReviewsFeed):
+    """A season's premiere guide: its writers' published first impressions."""
+
+    def get_object(self, request, year, season):
+        if season not in Show.Season.values:
+            raise Http404("There is no such season.")
+        if not Show.objects.filter(year=year, season=season).exists():
+            raise Http404("We have no shows from this season.")
+        return AnimeSeason(year, season)
+
+    def title(self, season):
+        return f"{settings.SITE_NAME}: {season} first impressions"
+
+    def link(self, season):
+        return season.get_premieres_url()
+
+    def description(self, season):
+        return (
+            f"Our writers' first impressions of the {season} premieres on "
+            f"{settings.SITE_NAME}, newest first."
+        )
+
+    def author_name(self, season):
+        return None
+
+    def reviews(self, season):
+        return (
+            super()
+            .reviews(season)
+            .first_impressions()
+            .filter(show__year=season.year, show__season=season.season)
+        )
+
+
+class PremiereGuideAtomFeed(PremiereGuideFeed):
     feed_type = ContentAtomFeed

@@ -19,7 +19,7 @@ from .images import (
     store_image,
     with_renditions,
 )
-from .models import SCORE_CHOICES, Author, Episode, Genre, Review, Show
+from .models import SCORE_CHOICES, AnimeSeason, Author, Episode, Genre, Review, Show
 from .pagecache import remember
 
 # C0/C1 controls other than tab and line breaks, and the bidirectional overrides
@@ -389,7 +389,8 @@ class ReviewFilterForm(forms.Form):
         shows = list(Show.objects.values_list("slug", "title", "year", "season"))
         seasons = sorted(
             {(year, season) for _, _, year, season in shows if year and season},
-            key=lambda pair: (-pair[0], list(Show.Season.values).index(pair[1])),
+            key=lambda pair: AnimeSeason(*pair).sort_key,
+            reverse=True,
         )
         return {
             "show": [("", "All shows")]

@@ -35,13 +35,17 @@ def with_last_review(queryset, prefix="reviews__"):
 
 
 class PageSitemap(Sitemap):
-    """The lists: home, reviews, shows, writers, scores."""
+    """The lists: home, reviews, shows, seasons, studios, genres, writers,
+    scores."""
 
     def items(self):
         return [
             "reviews:home",
             "reviews:review-list",
             "reviews:show-list",
+            "reviews:season-list",
+            "reviews:studio-list",
+            "reviews:genre-list",
             "reviews:author-list",
             "reviews:scores",
         ]

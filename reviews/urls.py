@@ -6,6 +6,8 @@ from .feeds import (
     AuthorReviewsFeed,
     LatestReviewsAtomFeed,
     LatestReviewsFeed,
+    PremiereGuideAtomFeed,
+    PremiereGuideFeed,
     ShowReviewsAtomFeed,
     ShowReviewsFeed,
 )
@@ -30,12 +32,20 @@ urlpatterns = [
         views.EpisodeDetailView.as_view(),
         name="episode-detail",
     ),
+    path("seasons/", views.SeasonIndexView.as_view(), name="season-list"),
     path(
         "seasons/<int:year>/<str:season>/",
         views.SeasonView.as_view(),
         name="season-detail",
     ),
+    path(
+        "seasons/<int:year>/<str:season>/premieres/",
+        views.PremiereGuideView.as_view(),
+        name="season-premieres",
+    ),
+    path("studios/", views.StudioIndexView.as_view(), name="studio-list"),
     path("studios/<slug:slug>/", views.StudioView.as_view(), name="studio-detail"),
+    path("genres/", views.GenreIndexView.as_view(), name="genre-list"),
     path("genres/<slug:slug>/", views.GenreView.as_view(), name="genre-detail"),
     path("authors/", views.AuthorListView.as_view(), name="author-list"),
     path(
@@ -47,6 +57,16 @@ urlpatterns = [
     path("feeds/reviews/atom/", LatestReviewsAtomFeed(), name="feed-atom"),
     path("feeds/shows/<slug:slug>/rss/", ShowReviewsFeed(), name="show-feed-rss"),
     path("feeds/shows/<slug:slug>/atom/", ShowReviewsAtomFeed(), name="show-feed-atom"),
+    path(
+        "feeds/seasons/<int:year>/<str:season>/premieres/rss/",
+        PremiereGuideFeed(),
+        name="season-premieres-feed-rss",
+    ),
+    path(
+        "feeds/seasons/<int:year>/<str:season>/premieres/atom/",
+        PremiereGuideAtomFeed(),
+        name="season-premieres-feed-atom",
+    ),
     path("feeds/authors/<slug:slug>/rss/", AuthorReviewsFeed(), name="author-feed-rss"),
     path(
         "feeds/authors/<slug:slug>/atom/",

@@ -1,10 +1,22 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -20,7 +32,16 @@ from .charts import EpisodeScoreChart, ScoreDistribution
 from .forms import ImageUploadForm, ReviewFilterForm
 from .images import STORAGE_ERROR, store_image
 from .markdown import MAX_CHARS, TOO_LONG
-from .models import Author, Episode, Genre, Review, Show, Studio
+from .models import (
+    AnimeSeason,
+    Author,
+    Episode,
+    Genre,
+    Review,
+    SeasonGuide,
+    Show,
+    Studio,
+)
 from .pagecache import remember
 
 SEASON_ORDER = Case(
@@ -58,10 +79,59 @@ class PublishedReviewsMixin:
 
 
 class HomeView(PublishedReviewsMixin, TemplateView):
+    """The front page: the newest reviews (the lead and four beside it), the
+    latest season's, the best scored and the most discussed of the last
+    RECENT_DAYS, and the shows airing now. A review appears once, in the first
+    of these sections it belongs to."""
+
     template_name = "reviews/home.html"
+    # The most reviews each section shows, in the page's order, and how many a
+    # row of it holds on a wide screen: a section shows full rows, or one.
+    SECTIONS = {"latest": 5, "this_season": 6, "top_rated": 6, "most_discussed": 4}
+    ROWS = {"this_season": 3, "top_rated": 2, "most_discussed": 2}
+    RECENT_DAYS = 90
+
+    def get_sections(self):
+        """{section: its reviews}, each review in the first section it fits."""
+        today = timezone.localdate()
+        reviews = self.get_reviews()
+        recent = reviews.filter(
+            published_at__gte=timezone.now() - timedelta(days=self.RECENT_DAYS)
+        )
+        candidates = {
+            "latest": reviews,
+            "this_season": reviews.of_latest_season(today.year, Show.Season.of(today)),
+            "top_rated": recent.filter(score__isnull=False).order_by(
+                "-score", "-published_at"
+            ),
+            "most_discussed": recent.filter(comment_count__gt=0).order_by(
+                "-comment_count", "-published_at"
+            ),
+        }
+        shown, sections = set(), {}
+        for name, size in self.SECTIONS.items():
+            fresh = [
+                review
+                for review in candidates[name][: size + len(shown)]
+                if review.pk not in shown
+            ][:size]
+            row = self.ROWS.get(name, 1)
+            if len(fresh) > row:
+                fresh = fresh[: len(fresh) - len(fresh) % row]
+            sections[name] = fresh
+            shown.update(review.pk for review in fresh)
+        return sections
 
     def get_context_data(self, **kwargs):
-        latest = self.get_reviews()[:7]
+        # Lazy: not queried when the template finds its fragment in the cache.
+        sections = SimpleLazyObject(self.get_sections)
+        context = {
+            name: SimpleLazyObject(lambda name=name: sections[name])
+            for name in self.SECTIONS
+        }
+        today = timezone.localdate()
+        context["current_season"] = f"{Show.Season.of(today).label} {today.year}"
+        context["recent_days"] = self.RECENT_DAYS
         last_review = (
             Review.objects.published()
             .filter(show=OuterRef("pk"), score__isnull=False)
@@ -77,7 +147,7 @@ class HomeView(PublishedReviewsMixin, TemplateView):
             .filter(latest_slug__isnull=False)
             .order_by("title")
         )
-        return super().get_context_data(latest=latest, airing=airing, **kwargs)
+        return super().get_context_data(airing=airing, **context, **kwargs)
 
 
 class ReviewListView(PublishedReviewsMixin, ListView):
@@ -187,7 +257,7 @@ class ShowListView(ListView):
         if self.request.GET.get("order") == "title":
             return shows.order_by("title")
         return shows.alias(season_rank=SEASON_ORDER).order_by(
-            "-year", "season_rank", "title"
+            "-year", "-season_rank", "title"
         )
 
     def get_context_data(self, **kwargs):
@@ -210,7 +280,10 @@ class ShowDetailView(PublishedReviewsMixin, DetailView):
         reviews = SimpleLazyObject(lambda: list(self.get_reviews().filter(show=show)))
         return super().get_context_data(
             # Meta.ordering does not apply to aggregated querysets.
-            episodes=show.episodes.with_scores().order_by("number"),
+            # With the readers' score of each (the ratings app keeps it).
+            episodes=show.episodes.with_scores()
+            .select_related("community_score")
+            .order_by("number"),
             reviews=reviews,
             chart=SimpleLazyObject(lambda: EpisodeScoreChart.of(reviews)),
             **kwargs,
@@ -245,8 +318,13 @@ class SeasonView(CollectionView):
         year, season = self.kwargs["year"], self.kwargs["season"]
         if season not in Show.Season.values:
             raise Http404("There is no such season.")
-        label = f"{Show.Season(season).label} {year}"
-        return {"kind": "Season", "title": f"{label} anime"}
+        self.season = AnimeSeason(year, season)
+        return {
+            "kind": "Season",
+            "title": f"{self.season} anime",
+            "index": ("Seasons", reverse("reviews:season-list")),
+            "premieres": self.season.get_premieres_url(),
+        }
 
     def show_filter(self):
         return {"year": self.kwargs["year"], "season": self.kwargs["season"]}
@@ -257,11 +335,125 @@ class SeasonView(CollectionView):
             raise Http404("We have no shows from this season.")
         return reviews
 
+    def get_context_data(self, **kwargs):
+        """With the nearest seasons before and after this one that have
+        published reviews."""
+        here = self.season.sort_key
+        seasons = Show.objects.seasons()  # newest first
+        newer = [season for season in seasons if season.sort_key > here]
+        older = [season for season in seasons if season.sort_key < here]
+        return super().get_context_data(
+            previous_season=older[0] if older else None,
+            next_season=newer[-1] if newer else None,
+            **kwargs,
+        )
+
+
+class PremiereGuideView(ListView):
+    """A season's premiere guide: every show of the season with each writer's
+    first impressions (ReviewQuerySet.first_impressions), the writers' mean and
+    the readers' score of episode 1; best mean first, shows without a score
+    last. ?verdict= keeps the shows a writer gave that verdict, with all their
+    takes."""
+
+    template_name = "reviews/premiere_guide.html"
+    context_object_name = "shows"
+
+    def get_queryset(self):
+        year, season = self.kwargs["year"], self.kwargs["season"]
+        if season not in Show.Season.values:
+            raise Http404("There is no such season.")
+        self.season = AnimeSeason(year, season)
+        # A writer's first-impressions review before their episode 1 review.
+        takes = (
+            Review.objects.published()
+            .first_impressions()
+            .select_related("author", "episode")
+            .alias(
+                fi_rank=Case(
+                    When(kind=Review.Kind.FIRST_IMPRESSIONS, then=Value(0)),
+                    default=Value(1),
+                )
+            )
+            .order_by("fi_rank", "published_at", "pk")
+        )
+        shows = Show.objects.filter(year=year, season=season).prefetch_related(
+            Prefetch("reviews", queryset=takes, to_attr="all_takes"),
+            Prefetch(
+                "episodes",
+                # With the readers' score (the ratings app keeps it).
+                queryset=Episode.objects.filter(number=1).select_related(
+                    "community_score"
+                ),
+                to_attr="premiere_episodes",
+            ),
+        )
+        self.shows = list(shows)
+        if not self.shows:
+            raise Http404("We have no shows from this season.")
+        for show in self.shows:
+            by_writer = {}
+            for review in show.all_takes:
+                by_writer.setdefault(review.author_id, review)
+            show.takes = sorted(by_writer.values(), key=lambda r: r.author.name)
+            scores = [r.score for r in show.takes if r.score is not None]
+            show.writers_mean = sum(scores) / len(scores) if scores else None
+            show.premiere = next(iter(show.premiere_episodes), None)
+        self.shows.sort(
+            key=lambda show: (
+                show.writers_mean is None,
+                -(show.writers_mean or 0),
+                show.title.casefold(),
+            )
+        )
+        self.verdict = self.request.GET.get("verdict", "")
+        if self.verdict not in Review.Verdict.values:
+            self.verdict = ""
+            return self.shows
+        return [
+            show
+            for show in self.shows
+            if any(take.verdict == self.verdict for take in show.takes)
+        ]
+
+    def get_context_data(self, **kwargs):
+        """With the verdicts the season's writers gave, each with how many
+        shows the filter keeps, and the editor's introduction."""
+        given = {take.verdict for show in self.shows for take in show.takes}
+        verdicts = [
+            {
+                "value": verdict.value,
+                "label": verdict.label,
+                "count": sum(
+                    any(take.verdict == verdict for take in show.takes)
+                    for show in self.shows
+                ),
+                "query": urlencode({"verdict": verdict.value}),
+            }
+            for verdict in Review.Verdict
+            if verdict in given
+        ]
+        guide = SeasonGuide.objects.filter(
+            year=self.season.year, season=self.season.season
+        ).first()
+        return super().get_context_data(
+            season=self.season,
+            guide=guide,
+            verdict=self.verdict,
+            verdicts=verdicts,
+            show_total=len(self.shows),
+            **kwargs,
+        )
+
 
 class StudioView(CollectionView):
     def get_collection(self):
         self.studio = get_object_or_404(Studio, slug=self.kwargs["slug"])
-        return {"kind": "Studio", "title": f"Anime by {self.studio.name}"}
+        return {
+            "kind": "Studio",
+            "title": f"Anime by {self.studio.name}",
+            "index": ("Studios", reverse("reviews:studio-list")),
+        }
 
     def show_filter(self):
         return {"studios": self.studio}
@@ -270,10 +462,79 @@ class StudioView(CollectionView):
 class GenreView(CollectionView):
     def get_collection(self):
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        return {"kind": "Genre", "title": f"{self.genre.name} anime"}
+        return {
+            "kind": "Genre",
+            "title": f"{self.genre.name} anime",
+            "index": ("Genres", reverse("reviews:genre-list")),
+        }
 
     def show_filter(self):
         return {"genres": self.genre}
+
+
+class CollectionIndexView(ListView):
+    """Every season, studio or genre with a published review, with how many
+    of its shows have one and how many reviews there are. Subclasses give the
+    page's words (the template reads them from the view) and get_queryset()."""
+
+    template_name = "reviews/collection_index.html"
+    context_object_name = "collections"
+    title = description = empty = ""
+    by_year = False
+
+
+class SeasonIndexView(CollectionIndexView):
+    title = "Seasons"
+    description = (
+        "Every anime season we have reviewed, newest first, with how many shows "
+        "and reviews each has."
+    )
+    empty = "No season has a published review yet."
+    by_year = True
+
+    def get_queryset(self):
+        return Show.objects.seasons()
+
+
+class NamedCollectionIndexView(CollectionIndexView):
+    """Studios or genres, A to Z, and the few most reviewed."""
+
+    model = None
+    MOST_REVIEWED = 4
+
+    def get_queryset(self):
+        collections = self.model.objects.with_counts()
+        return collections.filter(review_count__gt=0).order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        collections = context["collections"]
+        # Only worth a section when it is not most of the list.
+        if len(collections) > 2 * self.MOST_REVIEWED:
+            context["most_reviewed"] = sorted(
+                collections, key=lambda item: -item.review_count
+            )[: self.MOST_REVIEWED]
+        return context
+
+
+class StudioIndexView(NamedCollectionIndexView):
+    model = Studio
+    title = "Studios"
+    description = (
+        "Every animation studio whose shows we have reviewed, A to Z, with how "
+        "many shows and reviews each has."
+    )
+    empty = "No studio has a reviewed show yet."
+
+
+class GenreIndexView(NamedCollectionIndexView):
+    model = Genre
+    title = "Genres"
+    description = (
+        "Every anime genre we have reviewed, A to Z, with how many shows and "
+        "reviews each has."
+    )
+    empty = "No genre has a reviewed show yet."
 
 
 class EpisodeDetailView(PublishedReviewsMixin, DetailView):
@@ -326,25 +587,46 @@ class AuthorDetailView(PublishedReviewsMixin, ListView):
 class ScoresView(ListView):
     template_name = "reviews/scores.html"
     context_object_name = "shows"
+    # Each column's order when it is chosen; chosen again (?order= the other
+    # way), the same list upside down.
     SORTS = {
         "score": ["-mean_score", "-review_count", "title"],
         "reviews": ["-review_count", "-mean_score", "title"],
         "title": ["title"],
     }
+    OTHER_WAY = {"ascending": "descending", "descending": "ascending"}
+
+    def first_order(self, sort):
+        return "descending" if self.SORTS[sort][0].startswith("-") else "ascending"
 
     def get_queryset(self):
         self.sort = self.request.GET.get("sort")
         if self.sort not in self.SORTS:
             self.sort = "score"
-        return (
+        self.order = self.request.GET.get("order")
+        if self.order not in self.OTHER_WAY:
+            self.order = self.first_order(self.sort)
+        shows = (
             Show.objects.with_scores()
             .with_score_bands()
             .filter(mean_score__isnull=False)
             .order_by(*self.SORTS[self.sort])
         )
+        return shows if self.order == self.first_order(self.sort) else shows.reverse()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sort=self.sort, **kwargs)
+        """Per column: its aria-sort (None unless sorted by it) and the query of
+        its heading's link, the other way round when it is the sort."""
+        columns = {}
+        for sort in self.SORTS:
+            order = self.order if sort == self.sort else None
+            query = {"sort": sort}
+            if order == self.first_order(sort):
+                query["order"] = self.OTHER_WAY[order]
+            columns[sort] = {"order": order, "query": urlencode(query)}
+        return super().get_context_data(
+            sort=self.sort, order=self.order, columns=columns, **kwargs
+        )
 
 
 class SearchView(ListView):

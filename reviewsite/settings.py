@@ -7,7 +7,9 @@ DATABASE_URL and, for several app servers, REDIS_URL (see README.md).
 """
 
 import os
+from base64 import b64encode
 from datetime import timedelta
+from hashlib import sha256
 from pathlib import Path
 
 import dj_database_url
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
     "axes",
     "reviews",
     "comments",
+    "ratings",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     "reviews.outage.DatabaseOutageMiddleware",
     # A form whose upload was cut off is refused, not saved in part.
     "reviews.outage.CompleteRequestsMiddleware",
+    # The old blog's links (manage.py import_wordpress) answer 301 here.
+    "reviews.wordpress.links.OldLinkMiddleware",
     # ETag and 304s, for cached pages too; then the page cache, which needs
     # no session (reviews.pagecache).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -372,10 +377,15 @@ SECURE_HSTS_SECONDS = int(
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 
+# The one inline <style> (base.html): what keeps inline spoilers hidden when the
+# stylesheets fail to load. Allowed by its hash, which a cached page keeps valid
+# (a nonce would change with every response).
+SPOILER_STYLE = (BASE_DIR / "templates" / "includes" / "spoiler_style.css").read_bytes()
+SPOILER_STYLE_HASH = b64encode(sha256(SPOILER_STYLE).digest()).decode()
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, f"'sha256-{SPOILER_STYLE_HASH}'"],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
@@ -405,6 +415,12 @@ DEMO_ACCOUNTS_FILE = BASE_DIR / ".demo-accounts"
 # Reader comments (comments/moderation.py applies these rules).
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "60"))
 COMMENTS_MAX_LENGTH = 5000
+# Readers' episode scores (ratings): per client address an hour, and counted
+# per address block (/24, /48) per episode; those over the cap are kept, not counted.
+RATINGS_PER_HOUR = int(os.environ.get("RATINGS_PER_HOUR", "30"))
+RATINGS_PER_NETWORK = int(os.environ.get("RATINGS_PER_NETWORK", "20"))
+# Set only when a commenter asks to be remembered; pages it reaches are not cached.
+COMMENTS_REMEMBER_COOKIE = "commenter"
 COMMENTS_PER_PAGE = 50
 # Held for a moderator at this many links or more.
 COMMENTS_HOLD_LINKS = int(os.environ.get("COMMENTS_HOLD_LINKS", "2"))

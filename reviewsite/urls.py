@@ -33,6 +33,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("reviews.urls")),
     path("", include("comments.urls")),
+    path("", include("ratings.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "reviews.errors.bad_request"

@@ -248,7 +248,12 @@ def restore_groups():
     (serialized_rollback would restore them, but is unreliable with live_server:
     pytest-django issues #1062 and #1117.)
     """
-    migrations = ("0002_groups", "0004_comment_permissions", "0006_guest_writers")
+    migrations = (
+        "0002_groups",
+        "0004_comment_permissions",
+        "0006_guest_writers",
+        "0024_season_guide",
+    )
     grants = [
         importlib.import_module(f"reviews.migrations.{name}").GROUPS
         for name in migrations
@@ -291,8 +296,12 @@ DEMO_PAGES = [
     "author",
     "scores",
     "season",
+    "season-premieres",
     "studio",
     "genre",
+    "season-list",
+    "studio-list",
+    "genre-list",
     "search",
     "search-without-results",
     "search-form",
@@ -328,8 +337,15 @@ def demo_pages():
         "author": commented.author.get_absolute_url(),
         "scores": reverse("reviews:scores"),
         "season": show.get_season_url(),
+        "season-premieres": reverse(
+            "reviews:season-premieres",
+            kwargs={"year": show.year, "season": show.season},
+        ),
         "studio": show.studios.get().get_absolute_url(),
         "genre": show.genres.first().get_absolute_url(),
+        "season-list": reverse("reviews:season-list"),
+        "studio-list": reverse("reviews:studio-list"),
+        "genre-list": reverse("reviews:genre-list"),
         "search": f"{search}?q=rouge",
         "search-without-results": f"{search}?q=zeppelin",
         "search-form": search,

@@ -145,6 +145,7 @@ def test_editors_group_permissions(db):
         "change_any_author",
         *crud("comment", ("view", "change", "delete")),
         "publish_review",
+        *crud("seasonguide"),  # the premiere guides' introductions
     }
 
 

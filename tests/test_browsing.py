@@ -116,16 +116,30 @@ def test_review_list_filters_by_season(client):
 
 
 def test_review_list_season_choices_are_newest_first(client):
-    make_show(year=2023, season="fall")
-    make_show(year=2024, season="spring")
-    make_show(year=2024, season="winter")
+    for year, season in [
+        (2023, "fall"),
+        (2024, "spring"),
+        (2024, "fall"),
+        (2024, "winter"),
+        (2024, "summer"),
+    ]:
+        make_show(year=year, season=season)
     form = client.get(reverse("reviews:review-list")).context["filter_form"]
     assert [label for _, label in form.fields["season"].choices] == [
         "All seasons",
-        "Winter 2024",
+        "Fall 2024",
+        "Summer 2024",
         "Spring 2024",
+        "Winter 2024",
         "Fall 2023",
     ]
+
+
+def test_shows_by_season_are_newest_season_first(client):
+    for year, season in [(2023, "fall"), (2024, "winter"), (2024, "fall")]:
+        make_review(show=make_show(title=f"{season} {year}", year=year, season=season))
+    response = client.get(reverse("reviews:show-list"))
+    assert titles(response, "shows") == ["fall 2024", "winter 2024", "fall 2023"]
 
 
 def test_review_list_ignores_an_unknown_season(client):

@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -166,6 +167,99 @@ def test_level_one_headings_become_h2_and_others_keep_their_level():
 def test_heading_anchor_leaves_out_the_spoiler():
     heading = find(render_markdown("## Episode 3: >!Rouge dies!< at last"), "h2")[0]
     assert heading.attrs["id"] == "episode-3--at-last"
+
+
+# The table of contents and titles
+
+LONG = """\
+Before the first heading.
+
+## Story
+
+### The first half
+
+### The second half
+
+## Music
+
+## Verdict
+"""
+
+
+def contents_links(html):
+    """(href, text) of each link in the table of contents."""
+    nav = html[html.index('<nav class="contents"') : html.index("</nav>")]
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]*)</a>', nav)
+
+
+def test_contents_lists_the_headings_with_their_anchors_first():
+    html = render_markdown(LONG, contents=True)
+    assert html.startswith(
+        '<nav class="contents" aria-label="Contents">\n<details>\n'
+        "<summary>Contents</summary>\n<ol>\n"
+    )
+    assert contents_links(html) == [
+        ("#story", "Story"),
+        ("#the-first-half", "The first half"),
+        ("#the-second-half", "The second half"),
+        ("#music", "Music"),
+        ("#verdict", "Verdict"),
+    ]
+    for anchor, _ in contents_links(html):
+        assert f'id="{anchor[1:]}"' in html
+
+
+def test_contents_nests_each_h3_under_its_h2():
+    html = render_markdown(LONG, contents=True)
+    story = html[
+        html.index('<li><a href="#story"') : html.index('<li><a href="#music"')
+    ]
+    assert story.count("<ol>") == 1
+    assert story.index('href="#the-first-half"') > story.index("<ol>")
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    ["## One\n\n## Two\n", "## One\n\n## Two\n\n#### Three\n", LONG],
+    ids=["two-headings", "an-h4-is-not-listed", "no-contents-asked"],
+)
+def test_no_contents_under_three_listed_headings_or_unasked(markdown):
+    html = render_markdown(markdown, contents=markdown is not LONG)
+    assert "<nav" not in html
+
+
+def test_no_contents_in_the_spoiler_free_copy():
+    html = render_markdown(LONG, contents=True, hide_spoilers=True)
+    assert "<nav" not in html
+
+
+def test_contents_never_tell_a_spoiler():
+    html = render_markdown(
+        "## Why >!Rouge dies!< matters\n\n## Music\n\n"
+        "::: spoiler The ending\n## Kamina returns\n:::\n\n"
+        "<details>\n\n## Raw secret\n\n</details>\n\n## Verdict\n",
+        contents=True,
+    )
+    assert contents_links(html) == [
+        ("#why--matters", "Why matters"),
+        ("#music", "Music"),
+        ("#verdict", "Verdict"),
+    ]
+
+
+def test_a_leading_heading_that_names_the_title_is_left_out():
+    html = render_markdown(
+        "## Episode recap\n\nRouge wins.\n\n## Recap again\n", titled="recap"
+    )
+    assert html == '<p>Rouge wins.</p>\n<h2 id="recap-again">Recap again</h2>\n'
+
+
+@pytest.mark.parametrize(
+    "markdown", ["## What happens\n\nRouge wins.", "Rouge wins.\n\n## Recap"]
+)
+def test_other_headings_stay_under_the_title(markdown):
+    html = render_markdown(markdown, titled="recap")
+    assert "<h2" in html
 
 
 def test_spoilers_do_not_nest():

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -330,3 +330,31 @@ def test_review_str_and_url():
         "A quiet start",
         "/reviews/a-quiet-start/",
     )
+
+
+# What a card shows
+
+
+@pytest.mark.parametrize(
+    "title, headline",
+    [
+        (
+            "Metallic Rouge episode 1: a hunter who keeps her cards close",
+            "A hunter who keeps her cards close",
+        ),
+        ("Metallic Rouge review: a season worth your time", "A season worth your time"),
+        ("METALLIC ROUGE ep. 12 – The end", "The end"),
+        ("Metallic Rouge - Bones at its best", "Bones at its best"),
+        ("Metallic Rouge has style to spare", "Metallic Rouge has style to spare"),
+        ("Why Metallic Rouge works", "Why Metallic Rouge works"),
+        ("Metallic Rouge-like: a genre", "Metallic Rouge-like: a genre"),
+    ],
+)
+def test_headline_drops_the_show_name_leading_the_title(title, headline):
+    review = make_review(show=make_show(title="Metallic Rouge"), title=title)
+    assert review.headline == headline
+
+
+def test_season_of_a_day():
+    seasons = [Show.Season.of(date(2026, month, 1)) for month in (1, 4, 7, 10, 12)]
+    assert seasons == ["winter", "spring", "summer", "fall", "fall"]

@@ -1,8 +1,11 @@
 """How scores are shown: one text format and one set of colour bands."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from reviews.models import Show
 from reviews.scores import band_legend, format_score, score_band
@@ -60,3 +63,25 @@ def test_a_shows_band_counts_use_the_same_bands_as_its_badges():
 def test_the_scores_page_legend_comes_from_the_bands(client, db):
     make_review(score=Decimal("7"))
     assert band_legend() in client.get("/scores/").content.decode()
+
+
+def test_no_page_shows_a_score_with_two_decimals(client, db):
+    review = make_review(score=Decimal("6.50"))
+    pages = [
+        review.get_absolute_url(),
+        review.show.get_absolute_url(),
+        review.author.get_absolute_url(),
+        "/scores/",
+        "/reviews/",
+    ]
+    for url in pages:
+        content = client.get(url).content.decode()
+        content = re.sub(r"<(script|style)\b.*?</\1>", "", content, flags=re.S)
+        text = re.sub(r"<[^>]*>", " ", content)  # the page's words, apart
+        assert "6.5" in text, url
+        assert not re.search(r"\d\.\d\d", text), url
+
+
+def test_templates_format_scores_only_through_the_score_filter():
+    templates = Path(settings.BASE_DIR, "templates").rglob("*.html")
+    assert [path.name for path in templates if "floatformat" in path.read_text()] == []

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import search
+from reviews.markdown import render_markdown
 from reviews.models import Review
+from reviews.search.text import body_text
 from tests.factories import make_author, make_comment, make_review, make_show
 from tests.test_workflow import edit
 
@@ -226,6 +228,43 @@ def test_snippet_escapes_the_reviews_text(client):
         snippet
     )
     assert "<script>alert" not in response.content.decode()
+
+
+def test_snippet_shows_no_trace_of_a_cut_spoiler(client):
+    make_review(body="The zephyr engine, >!it explodes!<, steals the show: ||boom||.")
+    [snippet] = snippets(search_page(client, "zephyr"))
+    assert snippet == "The <mark>zephyr</mark> engine, steals the show."
+
+
+def test_snippet_keeps_a_heading_apart_from_the_text_after_it(client):
+    make_review(body="## Zephyr engines\n\nThey steal the show.\n\n## Verdict?\n\nYes.")
+    [snippet] = snippets(search_page(client, "zephyr"))
+    assert snippet == "<mark>Zephyr</mark> engines. They steal the show. Verdict? Yes."
+
+
+@pytest.mark.parametrize(
+    "body, text",
+    [
+        ("The twist: >!Rouge is an android!<.", "The twist."),
+        ("Her fate, >!she dies!<, shocked me.", "Her fate, shocked me."),
+        ("I loved it (>!the reveal!<).", "I loved it."),
+        ("She said “>!yes!<”, and left.", "She said, and left."),
+        ("The ending — ||a wedding|| — floored me.", "The ending — floored me."),
+        (">!Rouge wins!<, and then the credits roll.", "and then the credits roll."),
+        ("Great. ||Someone dies.|| Really great.", "Great. Really great."),
+        ("Then >!Naomi!< hesitates.", "Then hesitates."),
+        ("The ending:\n\n::: spoiler\nShe lives.\n:::\n\nFine.", "The ending. Fine."),
+        ("## Why >!Rouge!< matters\n\nBecause.", "Why matters. Because."),
+        (
+            "- Studio: Bones\n- Director: Hori\n\nAfter.",
+            "Studio: Bones. Director: Hori. After.",
+        ),
+        ("Says “hello.”\n\nAnd 5 &lt; 6.", "Says “hello.” And 5 < 6."),
+    ],
+)
+def test_body_text_is_the_spoiler_free_text_in_sentences(body, text):
+    html = render_markdown(body, hide_spoilers=True)
+    assert body_text(html) == text
 
 
 def test_no_snippet_when_only_the_title_matches(client):

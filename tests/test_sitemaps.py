@@ -17,6 +17,9 @@ PAGES = {
     "http://testserver/",
     "http://testserver/reviews/",
     "http://testserver/shows/",
+    "http://testserver/seasons/",
+    "http://testserver/studios/",
+    "http://testserver/genres/",
     "http://testserver/authors/",
     "http://testserver/scores/",
 }

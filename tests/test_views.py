@@ -1,3 +1,6 @@
+import base64
+import hashlib
+import html
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -37,8 +40,14 @@ def page_urls(catalogue):
         "author": catalogue.authors[0].get_absolute_url(),
         "scores": reverse("reviews:scores"),
         "season": show.get_season_url(),
+        "season premieres": reverse(
+            "reviews:season-premieres", kwargs={"year": 2024, "season": "winter"}
+        ),
         "studio": reverse("reviews:studio-detail", kwargs={"slug": "bones"}),
         "genre": reverse("reviews:genre-detail", kwargs={"slug": "science-fiction"}),
+        "seasons": reverse("reviews:season-list"),
+        "studios": reverse("reviews:studio-list"),
+        "genres": reverse("reviews:genre-list"),
     }
 
 
@@ -55,25 +64,33 @@ PAGES = [
     "author",
     "scores",
     "season",
+    "season premieres",
     "studio",
     "genre",
+    "seasons",
+    "studios",
+    "genres",
 ]
 # The most queries each page may run, whatever the amount of data.
 QUERY_BUDGET = {
-    "home": 2,
+    "home": 5,  # the latest, this season, top rated, most discussed, airing
     "review list": 5,
     "review list filtered": 5,
-    "review": 7,  # + the show's songs, for the facts under the score
+    "review": 8,  # + the show's songs, for the facts under the score; readers' score
     "shows": 1,
     "shows a-z": 1,
     "show": 7,
-    "episode": 2,
+    "episode": 3,  # + the readers' score
     "authors": 1,
     "author": 4,
     "scores": 1,
-    "season": 3,
+    "season": 4,  # + the seasons around it
+    "season premieres": 4,  # shows, their takes, their episode 1s, the guide
     "studio": 4,
     "genre": 4,
+    "seasons": 1,
+    "studios": 1,
+    "genres": 1,
 }
 
 
@@ -105,7 +122,17 @@ def test_public_page_query_count_does_not_grow_with_data(client, catalogue, page
 
 
 @pytest.mark.parametrize(
-    "url_name", ["home", "review-list", "show-list", "author-list", "scores"]
+    "url_name",
+    [
+        "home",
+        "review-list",
+        "show-list",
+        "author-list",
+        "scores",
+        "season-list",
+        "studio-list",
+        "genre-list",
+    ],
 )
 def test_empty_site_pages_say_so_kindly(client, url_name):
     response = client.get(reverse(f"reviews:{url_name}"))
@@ -359,11 +386,76 @@ def test_scores_page_sorts_by_title(client):
     assert [show.title for show in shows] == ["Alpha", "Zeta"]
 
 
+def scores_headings(content):
+    """The scores table's sortable headings: {name: (aria-sort, link)}."""
+    return {
+        name: (order, html.unescape(href))
+        for order, href, name in re.findall(
+            r'<th scope="col"[^>]*?(?: aria-sort="(\w+)")?>'
+            r'<a href="([^"]+)">([^<]+)</a>',
+            content,
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "sort, first_link, reversed_titles",
+    [
+        ("title", "?sort=title&order=descending", ["Zeta", "Mid", "Alpha"]),
+        ("score", "?sort=score&order=ascending", ["Alpha", "Mid", "Zeta"]),
+        ("reviews", "?sort=reviews&order=ascending", ["Zeta", "Alpha", "Mid"]),
+    ],
+)
+def test_scores_page_column_chosen_again_reverses_the_order(
+    client, sort, first_link, reversed_titles
+):
+    make_review(show=make_show(title="Zeta"), score=Decimal("9"))
+    alpha = make_show(title="Alpha")
+    make_review(show=alpha, score=Decimal("4"))
+    make_review(show=alpha, score=Decimal("4"))
+    mid = make_show(title="Mid")
+    for _ in range(3):
+        make_review(show=mid, score=Decimal("6"))
+    url = reverse("reviews:scores")
+    headings = scores_headings(client.get(f"{url}?sort={sort}").content.decode())
+    link = next(link for _, link in headings.values() if f"sort={sort}" in link)
+    assert link == first_link
+
+    response = client.get(url + link)
+    assert [show.title for show in response.context["shows"]] == reversed_titles
+    headings = scores_headings(response.content.decode())
+    (order, back) = next(pair for pair in headings.values() if pair[0])
+    assert order == {"title": "descending"}.get(sort, "ascending")
+    assert back == f"?sort={sort}"  # the third choice is the first order again
+
+
+def test_scores_page_marks_only_the_sorted_column(client):
+    make_review(score=Decimal("7"))
+    content = client.get(reverse("reviews:scores") + "?sort=reviews").content.decode()
+    assert scores_headings(content) == {
+        "Show": ("", "?sort=title"),
+        "Reviews": ("descending", "?sort=reviews&order=ascending"),
+        "Mean score": ("", "?sort=score"),
+    }
+
+
+def test_scores_page_ranks_from_the_bottom_when_lowest_first(client):
+    for title, score in [("Best", "9"), ("Worst", "2"), ("Middle", "5")]:
+        make_review(show=make_show(title=title), score=Decimal(score))
+    content = client.get(
+        reverse("reviews:scores") + "?sort=score&order=ascending"
+    ).content.decode()
+    ranks = re.findall(
+        r'<tr>\s*<td>(\d+)</td>\s*<td><a href="[^"]+">(\w+)</a>', content
+    )
+    assert ranks == [("3", "Worst"), ("2", "Middle"), ("1", "Best")]
+
+
 def test_shows_page_groups_by_season(client):
     make_show(title="Winter show", year=2024, season="winter")
     make_show(title="Spring show", year=2024, season="spring")
     content = client.get(reverse("reviews:show-list")).content.decode()
-    assert content.index("Winter 2024") < content.index("Spring 2024")
+    assert content.index("Spring 2024") < content.index("Winter 2024")  # newest first
 
 
 def test_authors_page_lists_only_authors_with_published_reviews(client):
@@ -393,6 +485,47 @@ def test_spoiler_text_is_hidden_behind_a_toggle_on_the_page(client):
         '<label class="spoiler"><input aria-label="Reveal spoiler" type="checkbox">'
         '<span class="spoiler-text">Rouge is an android</span></label>'
     ) in content
+
+
+def test_inline_spoilers_are_hidden_by_a_style_the_pages_policy_allows(client):
+    review = make_review(body="The twist: >!Rouge is an android!<.")
+    response = client.get(review.get_absolute_url())
+    (style,) = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.S)
+    assert "label.spoiler>.spoiler-text{visibility:hidden}" in style
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    (style_src,) = [part for part in policy.split(";") if "style-src" in part]
+    assert f"'sha256-{digest}'" in style_src.split()
+    assert "'unsafe-inline'" not in style_src
+
+
+LONG_BODY = "## Story\n\nFine.\n\n## Music\n\nLoud.\n\n## Verdict\n\nWatch it."
+
+
+def test_long_review_has_a_table_of_contents_at_the_top_of_its_body(client):
+    review = make_review(body=LONG_BODY, recap="## What happens\n\nRouge wins.")
+    content = client.get(review.get_absolute_url()).content.decode()
+    body = content[content.index('<div class="prose review-body">') :]
+    assert body.startswith(
+        '<div class="prose review-body"><nav class="contents" aria-label="Contents">'
+    )
+    nav = body[: body.index("</nav>")]
+    assert re.findall(r'<a href="#([^"]+)"', nav) == ["story", "music", "verdict"]
+    assert "What happens" not in nav  # the recap is not listed, so not opened
+
+
+def test_short_review_has_no_table_of_contents(client):
+    review = make_review(body="## Story\n\nFine.\n\n## Verdict\n\nWatch it.")
+    assert b'<nav class="contents"' not in client.get(review.get_absolute_url()).content
+
+
+def test_recap_titled_by_its_writer_shows_the_title_once(client):
+    review = make_review(recap="## Episode recap\n\nRouge wins.")
+    content = client.get(review.get_absolute_url()).content.decode()
+    recap = content[content.index('<details class="recap">') :]
+    recap = recap[: recap.index("</details>")]
+    assert recap.count("Episode recap") == 1
+    assert "Rouge wins." in recap
 
 
 def test_show_page_lists_episodes_in_order(client):
@@ -445,6 +578,33 @@ def test_review_page_names_the_shows_facts(client):
     assert "<dt>Screenplay / scripts</dt><dd>Yasuko Aoki</dd>" in strip
     assert "Someone Else" not in strip
     assert "<dt>Opening</dt><dd>“Rouge” by Nakiri</dd>" in strip
+
+
+def two_writers_of_the_series_composition():
+    from reviews.models import Credit
+
+    show = make_show()
+    for name in ["Yutaka Izubuchi", "Toshizo Nemoto"]:
+        Credit.objects.create(show=show, role="series_composition", name=name)
+    Credit.objects.create(show=show, role="director", name="Motonobu Hori")
+    return show
+
+
+def test_show_page_names_each_staff_role_once(client):
+    show = two_writers_of_the_series_composition()
+    content = client.get(show.get_absolute_url()).content.decode()
+    assert content.count("<dt>Series composition</dt>") == 1
+    assert (
+        "<dt>Series composition</dt><dd>Yutaka Izubuchi, Toshizo Nemoto</dd>" in content
+    )
+
+
+def test_review_page_names_each_staff_role_once(client):
+    review = make_review(show=two_writers_of_the_series_composition())
+    strip = client.get(review.get_absolute_url()).content.decode()
+    strip = strip.split('<dl class="fact-strip"')[1].split("</dl>")[0]
+    assert strip.count("<dt>Series composition</dt>") == 1
+    assert "<dd>Yutaka Izubuchi, Toshizo Nemoto</dd>" in strip
 
 
 @pytest.mark.parametrize(

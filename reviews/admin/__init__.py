@@ -6,7 +6,13 @@ from django.contrib import admin
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from .catalogue import AuthorAdmin, EpisodeAdmin, NameSlugAdmin, ShowAdmin
+from .catalogue import (
+    AuthorAdmin,
+    EpisodeAdmin,
+    NameSlugAdmin,
+    SeasonGuideAdmin,
+    ShowAdmin,
+)
 from .reviews import ReviewAdmin
 
 
@@ -25,4 +31,11 @@ admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Writing desk"
 
-__all__ = ["AuthorAdmin", "EpisodeAdmin", "NameSlugAdmin", "ReviewAdmin", "ShowAdmin"]
+__all__ = [
+    "AuthorAdmin",
+    "EpisodeAdmin",
+    "NameSlugAdmin",
+    "ReviewAdmin",
+    "SeasonGuideAdmin",
+    "ShowAdmin",
+]

@@ -160,9 +160,9 @@ def render_templates(count=4):
         body = body_template(index)
         fields = {
             "recap": recap,
-            "recap_html": render_markdown(recap, id_prefix="recap-"),
+            "recap_html": render_markdown(recap, id_prefix="recap-", titled="recap"),
             "body": body,
-            "body_html": render_markdown(body),
+            "body_html": render_markdown(body, contents=True),
             "body_spoiler_free_html": render_markdown(body, hide_spoilers=True),
         }
         fields["reading_time"] = reading_minutes(

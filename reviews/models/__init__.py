@@ -7,24 +7,39 @@ from .base import (
     web_address,
     web_address_validator,
 )
-from .catalogue import Author, Credit, Episode, Genre, Show, Studio, ThemeSong
+from .catalogue import (
+    AnimeSeason,
+    Author,
+    Credit,
+    Episode,
+    Genre,
+    SeasonGuide,
+    Show,
+    Studio,
+    ThemeSong,
+)
 from .queries import ReviewQuerySet, State
 from .review import Review
+from .wordpress import OldLink, WordPressItem
 
 __all__ = [
     "SCORE_CHOICES",
     "SCORE_VALUES",
+    "AnimeSeason",
     "Author",
     "Credit",
     "Episode",
     "Genre",
+    "OldLink",
     "ReviewedQuerySet",
     "Review",
     "ReviewQuerySet",
+    "SeasonGuide",
     "Show",
     "State",
     "Studio",
     "ThemeSong",
+    "WordPressItem",
     "published_condition",
     "reading_minutes",
     "web_address",

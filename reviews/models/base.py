@@ -144,6 +144,19 @@ class ReviewedQuerySet(models.QuerySet):
         return self.annotate(**counts)
 
 
+class CollectionQuerySet(models.QuerySet):
+    """For studios and genres, whose reviews are their shows'."""
+
+    def with_counts(self):
+        """Annotate ``show_count``, their shows with a published review, and
+        ``review_count``, those reviews."""
+        published = published_condition("shows__reviews__")
+        return self.annotate(
+            show_count=models.Count("shows", filter=published, distinct=True),
+            review_count=models.Count("shows__reviews", filter=published),
+        )
+
+
 def reading_minutes(*html_fragments):
     words = sum(len(strip_tags(html).split()) for html in html_fragments)
     return max(1, math.ceil(words / WORDS_PER_MINUTE))

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .base import published_condition
+from .catalogue import Show
 
 
 class State(models.TextChoices):
@@ -84,6 +85,13 @@ class ReviewQuerySet(models.QuerySet):
             return self.filter(author__user=user)
         return self.none()
 
+    def first_impressions(self):
+        """A writer's take on a premiere: a first-impressions review, or a
+        review of episode 1."""
+        return self.filter(
+            Q(kind=self.model.Kind.FIRST_IMPRESSIONS) | Q(episode__number=1)
+        )
+
     def with_related(self):
         return self.select_related("author", "show", "episode")
 
@@ -112,6 +120,26 @@ class ReviewQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(comment_count=Coalesce(models.Subquery(approved), 0))
+
+    def of_latest_season(self, year, season):
+        """Of these reviews, those of the shows of the latest season that has
+        any, up to ``season`` of ``year``: that season's, or, while it has none,
+        the last one's before it. One query."""
+        seasons = list(Show.Season)
+        rank = models.F("show__year") * len(seasons) + models.Case(
+            *[
+                models.When(show__season=value, then=number)
+                for number, value in enumerate(seasons)
+            ],
+            output_field=models.IntegerField(),
+        )
+        latest = (
+            self.annotate(season_rank=rank)
+            .filter(season_rank__lte=year * len(seasons) + seasons.index(season))
+            .order_by("-season_rank")
+            .values("season_rank")[:1]
+        )
+        return self.alias(season_rank=rank).filter(season_rank=models.Subquery(latest))
 
     def around(self, review):
         """Of these reviews, what the page of ``review`` shows around it, as

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import reversion
@@ -24,6 +25,13 @@ from .catalogue import Author, Episode, Show
 from .queries import ReviewQuerySet, State
 
 PREVIEW_SALT = "reviews.review-preview"
+# A title's lead that repeats what a card says beside it: the show's name, then
+# maybe the episode and the kind, then a colon or a dash.
+HEADLINE_PREFIX = (
+    r"{show}(?:\s+(?:episode|ep\.?)\s*\d+)?"
+    r"(?:\s+(?:review|recap|first impressions))?"
+    r"\s*(?:[:|–—]|\s-)\s*(?P<rest>\S.*)"
+)
 
 
 def publication_time_now():
@@ -235,15 +243,7 @@ class Review(CoverImage, Signature):
         if not self.slug:
             self.slug = self.free_slug()
         self.default_publication_time()
-        self.recap_html = render_markdown(self.recap, id_prefix="recap-")
-        self.intro_html = render_markdown(self.intro, id_prefix="intro-")
-        self.body_html = render_markdown(self.body)
-        self.body_spoiler_free_html = render_markdown(
-            self.intro, id_prefix="intro-", hide_spoilers=True
-        ) + render_markdown(self.body, hide_spoilers=True)
-        self.reading_time = reading_minutes(
-            self.intro_html, self.recap_html, self.body_html
-        )
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -261,6 +261,29 @@ class Review(CoverImage, Signature):
             slug
             for slug in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
             if slug not in taken
+        )
+
+    RENDERED_FIELDS = [
+        "recap_html",
+        "intro_html",
+        "body_html",
+        "body_spoiler_free_html",
+        "reading_time",
+    ]
+
+    def render(self):
+        """Derive the stored HTML (RENDERED_FIELDS) from the Markdown."""
+        # The page shows the recap under "Episode recap" (review_detail.html).
+        self.recap_html = render_markdown(
+            self.recap, id_prefix="recap-", titled="recap"
+        )
+        self.intro_html = render_markdown(self.intro, id_prefix="intro-")
+        self.body_html = render_markdown(self.body, contents=True)
+        self.body_spoiler_free_html = render_markdown(
+            self.intro, id_prefix="intro-", hide_spoilers=True
+        ) + render_markdown(self.body, hide_spoilers=True)
+        self.reading_time = reading_minutes(
+            self.intro_html, self.recap_html, self.body_html
         )
 
     def get_preview_url(self):
@@ -423,6 +446,37 @@ class Review(CoverImage, Signature):
         if self.episode_id:
             return self.episode.number
         return self.episodes_watched
+
+    @property
+    def spoiler_limit(self):
+        """How far its spoilers go, as its card says it: up to episode N (see
+        spoils_until), else the whole season or film for a review of one; ""
+        when unknown."""
+        if self.spoils_until is not None:
+            return f"Spoilers up to episode {self.spoils_until}"
+        if self.kind == self.Kind.SEASON:
+            work = self.kind_label.removesuffix(" review").lower()
+            return f"Spoilers for the whole {work}"
+        return ""
+
+    @property
+    def headline(self):
+        """The title as a card shows it, under the show's name and the episode:
+        without the show's name leading it ("Metallic Rouge episode 1: a hunter
+        who keeps her cards close" is "A hunter who keeps her cards close"). A
+        title that names the show in its own words is kept whole."""
+        if not self.show:
+            return self.title
+        leading = HEADLINE_PREFIX.format(show=re.escape(self.show.title))
+        match = re.fullmatch(leading, self.title, re.IGNORECASE)
+        if not match:
+            return self.title
+        rest = match["rest"]
+        return rest[0].upper() + rest[1:]
+
+    @property
+    def headline_names_show(self):
+        return bool(self.show) and self.show.title.lower() in self.headline.lower()
 
     @property
     def shown_cover(self):

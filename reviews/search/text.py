@@ -2,6 +2,7 @@
 accents, compatibility forms), the words of a query, the spoiler-free body's
 plain text, and snippets with the matches marked."""
 
+import functools
 import html
 import re
 import unicodedata
@@ -63,10 +64,66 @@ def fold(text):
     return LONG_RUN.sub(lambda run: run[0][:-1] + " ", folded)
 
 
+# Where a spoiler note was and where a block ends, marked in the HTML before its
+# tags are stripped (control characters, which the text itself never keeps).
+CUT, BLOCK_END = "\x01", "\x02"
+BLOCK_CLOSE = re.compile(
+    r"</(?:h[1-6]|p|li|dt|dd|td|th|pre|blockquote|figcaption|summary|caption)>"
+)
+# A block that ends otherwise (a heading, a list item) gets a full stop, so it
+# does not run into the next: "Music. The opening...".
+BLOCK_ENDINGS = ".!?…:;"
+CLOSING = ")]”’\"'"
+# Which opening mark a closing one answers, for a spoiler that was all inside.
+PAIRS = {"(": ")", "[": "]", "“": "”", "‘": "’", '"': '"', "'": "'"}
+# What a spoiler's clause leaves behind it once cut ("her fate, [cut], shocked").
+SEPARATORS = ",;:—–"
+CLAUSE_ENDS = ",.;:!?…)]”’—–"
+
+
 def body_text(html_fragment):
-    """The plain text of the spoiler-free body, without the spoiler notes."""
-    text = html.unescape(strip_tags(html_fragment.replace(SPOILER_HIDDEN, " ")))
-    return " ".join(text.split())
+    """The plain text of the spoiler-free body, without the spoiler notes or the
+    punctuation that only belonged to them, each block ending as a sentence."""
+    html_fragment = CONTROL_CHARACTERS.sub(" ", html_fragment)
+    html_fragment = html_fragment.replace(SPOILER_HIDDEN, CUT)
+    text = strip_tags(
+        BLOCK_CLOSE.sub(lambda close: close[0] + BLOCK_END, html_fragment)
+    )
+    sentences = []
+    for block in text.split(BLOCK_END):
+        parts = [
+            " ".join(CONTROL_CHARACTERS.sub(" ", html.unescape(part)).split())
+            for part in block.split(CUT)
+        ]
+        if not any(parts):
+            if len(parts) > 1 and sentences:
+                # A block spoiler: cut from the end of the block before.
+                sentences[-1] = _as_sentence(_close_cut(sentences[-1], ""))
+            continue
+        sentences.append(_as_sentence(functools.reduce(_close_cut, parts)))
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def _as_sentence(text):
+    if text and text.rstrip(CLOSING)[-1:] not in BLOCK_ENDINGS:
+        return text + "."
+    return text
+
+
+def _close_cut(before, after):
+    """The text either side of a cut spoiler, joined without what was only the
+    spoiler's: "The twist: [cut]." is "The twist.", "Her fate, [cut], shocked"
+    "Her fate, shocked", and "(" [cut] ")" nothing."""
+    while before and after and PAIRS.get(before[-1]) == after[0]:
+        before, after = before[:-1].rstrip(), after[1:].lstrip()
+    if not after or after[0] in CLAUSE_ENDS:
+        before = before.rstrip(SEPARATORS + " ")
+    if not before:
+        return after.lstrip(CLAUSE_ENDS + " ")
+    if not after:
+        return before
+    joint = "" if after[0] in CLAUSE_ENDS and after[0] not in "—–" else " "
+    return before + joint + after
 
 
 def clean_query(text):

@@ -127,6 +127,11 @@ def show_json_ld(context, show):
     return json_ld(seo.tv_series(context["request"], show))
 
 
+@register.simple_tag(takes_context=True)
+def item_list_json_ld(context, name, things):
+    return json_ld(seo.item_list(context["request"], name, list(things)))
+
+
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, *parents, current):
     """The breadcrumb trail: ``parents`` are name, url pairs, shown as links;

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def card_titles(page):
-    return page.locator(".review-card .card-title").all_inner_texts()
+    return page.locator(".review-card .card-title a").all_inner_texts()
 
 
 def test_reader_follows_links_from_home_to_review_show_episode_author_scores(
@@ -134,3 +134,83 @@ def test_spoilers_toggle_without_javascript(page_without_javascript, live_server
     assert not block.locator("p").is_visible()
     block.locator("summary").click()
     assert block.locator("p").is_visible()
+
+
+def test_inline_spoilers_stay_hidden_when_the_stylesheets_fail_to_load(
+    browser, live_server, request
+):
+    review = make_review(body="The twist: >!Rouge is an android!<. Then the credits.")
+    # A context of its own: the blocked stylesheets are failed requests here.
+    context = browser.new_context(java_script_enabled=False)
+    request.addfinalizer(context.close)
+    page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.route("**/*.css", lambda route: route.abort())
+    page.goto(live_server.url + review.get_absolute_url())
+    spoiler = page.locator("label.spoiler")
+    unstyled = "label => getComputedStyle(label).backgroundColor"
+    assert spoiler.evaluate(unstyled) == "rgba(0, 0, 0, 0)"  # content.css is not in
+
+    hidden = spoiler.locator(".spoiler-text")
+    expect(page.get_by_text("Then the credits.")).to_be_visible()
+    expect(hidden).to_be_hidden()
+    spoiler.click()
+    expect(hidden).to_be_visible()
+
+    toggle = page.get_by_role("checkbox", name="Reveal spoiler")
+    toggle.press("Space")
+    expect(hidden).to_be_hidden()
+    assert refused == []
+
+
+def test_an_opened_recap_shows_its_title_once(page, live_server):
+    review = make_review(recap="## Episode recap\n\nRouge finds the first Immortal.")
+    page.goto(live_server.url + review.get_absolute_url())
+    recap = page.locator("details.recap")
+    recap.locator("summary").click()
+    expect(recap.get_by_text("Rouge finds the first Immortal.")).to_be_visible()
+    titles = recap.get_by_text("Episode recap", exact=True)
+    assert [title.is_visible() for title in titles.all()] == [True]
+
+
+LONG_BODY = "\n\n".join(
+    f"## {heading}\n\n" + "A paragraph of thoughts. " * 40
+    for heading in ["Story", "Music", "Verdict"]
+)
+
+
+def test_a_long_reviews_contents_are_open_on_a_desktop(
+    page_without_javascript, live_server
+):
+    review = make_review(body=LONG_BODY)
+    page = page_without_javascript
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + review.get_absolute_url())
+    contents = page.get_by_role("navigation", name="Contents")
+    expect(contents.get_by_role("link", name="Verdict")).to_be_visible()
+    contents.get_by_role("link", name="Verdict").click()
+    page.wait_for_url("**#verdict")
+    expect(page.get_by_role("heading", name="Verdict")).to_be_in_viewport()
+
+
+def test_a_long_reviews_contents_wait_behind_one_tap_on_a_phone(make_page, live_server):
+    review = make_review(body=LONG_BODY, recap="## What happens\n\nRouge wins.")
+    page = make_page(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page.goto(live_server.url + review.get_absolute_url())
+    contents = page.get_by_role("navigation", name="Contents")
+    expect(contents.get_by_role("link", name="Music")).to_be_hidden()
+    contents.get_by_text("Contents", exact=True).tap()
+    contents.get_by_role("link", name="Music").tap()
+    page.wait_for_url("**#music")
+    expect(page.get_by_role("heading", name="Music")).to_be_in_viewport()
+    assert not page.locator("details.recap").evaluate("details => details.open")

@@ -267,7 +267,11 @@ def test_the_episode_picker_offers_the_chosen_shows_episodes(desk, live_server):
     page.click(".field-episode .select2-selection")
     page.fill(".select2-search__field", "1")
     options = page.locator(".select2-results__option:not(.loading-results)")
-    wait_for(page, lambda: "Full Court Relay" in options.first.inner_text(), "search")
+    wait_for(
+        page,
+        lambda: "Full Court Relay" in options.first.inner_text(),
+        lambda: f"the search, which offered {options.all_inner_texts()}",
+    )
     assert options.all_inner_texts() == ["Full Court Relay episode 1"]
     page.keyboard.press("Escape")
     assert page.get_attribute("#add_id_episode", "href").endswith(f"&show={relay.pk}")
