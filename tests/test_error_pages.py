@@ -57,3 +57,9 @@ def test_a_form_too_big_to_send_says_the_limit(settings):
     response = client.post("/admin/reviews/review/add/", {"body": "x" * 20_000})
     assert_site_page(response, 400, "Too much to send at once")
     assert "larger than the 9.8\xa0KB the site accepts" in response.content.decode()
+
+
+def test_an_error_page_has_a_description_and_leaves_indexing_to_its_status(client):
+    content = client.get("/no-such-page/").content.decode()
+    assert '<meta name="description" content="' in content
+    assert 'name="robots"' not in content
