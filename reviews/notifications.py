@@ -1,6 +1,6 @@
 """E-mails about the writing workflow, sent as tasks after the change commits:
 editors hear of a review submitted for them, a writer hears that an editor
-published their review."""
+published their review, the show's followers hear of a published review."""
 
 from functools import partial
 
@@ -9,6 +9,8 @@ from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from following.mail import announce as announce_to_followers
 
 from .mail import addresses_of_staff_who_may, deliver
 from .models import Author, Review
@@ -32,6 +34,10 @@ def status_changed(request, review, before):
         transaction.on_commit(
             partial(review_published.enqueue, review.pk, request.user.pk, site_url)
         )
+    if review.status == Status.PUBLISHED:
+        # Its show's followers are mailed at its publication time (checked then,
+        # and once per review: following.mail).
+        transaction.on_commit(partial(announce_to_followers, review, site_url))
 
 
 def _context(review, by_user_id, site_url):

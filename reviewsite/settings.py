@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "reviews",
     "comments",
     "ratings",
+    "following",
 ]
 
 MIDDLEWARE = [
@@ -419,6 +420,16 @@ COMMENTS_MAX_LENGTH = 5000
 # per address block (/24, /48) per episode; those over the cap are kept, not counted.
 RATINGS_PER_HOUR = int(os.environ.get("RATINGS_PER_HOUR", "30"))
 RATINGS_PER_NETWORK = int(os.environ.get("RATINGS_PER_NETWORK", "20"))
+# Readers following a show by e-mail (following/): a follow not confirmed in
+# this many days is forgotten; follow requests per client address an hour; one
+# confirmation e-mail per address and show per FOLLOWING_ASK_SECONDS; mails per
+# task (one SMTP connection each); a batch's claim taken again after this long
+# when its worker stopped before trying it.
+FOLLOWING_CONFIRM_DAYS = 7
+FOLLOWING_PER_HOUR = int(os.environ.get("FOLLOWING_PER_HOUR", "10"))
+FOLLOWING_ASK_SECONDS = 3600
+FOLLOWING_BATCH = int(os.environ.get("FOLLOWING_BATCH", "100"))
+FOLLOWING_CLAIM_MINUTES = 15
 # Set only when a commenter asks to be remembered; pages it reaches are not cached.
 COMMENTS_REMEMBER_COOKIE = "commenter"
 COMMENTS_PER_PAGE = 50

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("comments.urls")),
     path("", include("ratings.urls")),
+    path("", include("following.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "reviews.errors.bad_request"

@@ -42,7 +42,7 @@ DEPLOYED = [
 def test_new_migrations_are_safe_for_a_rolling_deploy():
     linter = MigrationLinter(
         str(settings.BASE_DIR),
-        include_apps=["reviews", "comments", "ratings"],
+        include_apps=["reviews", "comments", "ratings", "following"],
         ignore_name=DEPLOYED,
         no_cache=True,
         analyser_string="postgresql",
