@@ -38,7 +38,18 @@
       }
     }
 
-    if ($ && $.fn.select2 && $(episode).data("select2")) {
+    if (!($ && $.fn.select2)) {
+      pointAddLink();
+      return;
+    }
+    if (!$(episode).data("select2")) {
+      // Django's autocomplete.js has not set the widget up yet: try again soon.
+      window.setTimeout(function () {
+        episodesOfTheShow(show, episode);
+      }, 20);
+      return;
+    }
+    {
       $(episode).select2("destroy");
       // Django's own set-up (admin/js/autocomplete.js), asking for the show too
       // (EpisodeAdmin.get_search_results reads it).
@@ -61,6 +72,8 @@
         $(episode).val(null).trigger("change");
         pointAddLink();
       });
+      // Ready: the picker now asks for the chosen show's episodes only.
+      episode.dataset.episodesOfShow = "ready";
     }
     pointAddLink();
   }
@@ -111,6 +124,12 @@
     }
   }
 
-  // After the admin has set up its autocomplete widgets (on DOM ready).
-  window.addEventListener("load", start);
+  // As soon as the form is there (the episode picker waits for the admin's
+  // autocomplete set-up, episodesOfTheShow), not after every image has loaded:
+  // a writer can be in the picker by then.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

@@ -17,6 +17,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# review-form.js has set the picker to ask for the chosen show's episodes.
+EPISODE_PICKER_READY = "#id_episode[data-episodes-of-show=ready]"
+
 WIDTHS = [1280, 1600, 390]
 UPLOAD_PATH = "/markdownx/upload/"
 
@@ -261,6 +264,7 @@ def test_the_episode_picker_offers_the_chosen_shows_episodes(desk, live_server):
         make_episode(show, number=1)
     page = desk(1280)
     page.goto(f"{live_server.url}/admin/reviews/review/add/")
+    page.wait_for_selector(EPISODE_PICKER_READY, state="attached")
     page.click(".field-show .select2-selection")
     page.fill(".select2-search__field", "Relay")
     page.click(".select2-results__option >> text=Full Court Relay")
@@ -364,7 +368,11 @@ def test_publishing_an_episode_review_takes_nine_actions(desk, live_server, widt
     page = desk(width)
     page.goto(f"{live_server.url}/admin/reviews/review/")
     steps = [
-        lambda: page.click("text=Add review"),
+        # One action: the form opens (and its episode picker is ready).
+        lambda: (
+            page.click("text=Add review")
+            or page.wait_for_selector(EPISODE_PICKER_READY, state="attached")
+        ),
         lambda: page.fill("#id_title", "Rouge takes the stage"),
         lambda: page.click(".field-episode .select2-selection"),
         lambda: page.fill(".select2-search__field", "Rouge"),
