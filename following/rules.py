@@ -1,12 +1,10 @@
 """The signed links of the followers' e-mails, and the follow form's rate
 limit per client address (the trusted-proxy rule of reviews.clients)."""
 
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from reviews.clients import within_hourly_limit
 
 CONFIRM_SALT = "following.confirm"
 MANAGE_SALT = "following.manage"
@@ -57,19 +55,4 @@ def follow_of_unsubscribe_token(token):
 def may_follow(address):
     """True when this client address is within FOLLOWING_PER_HOUR requests;
     None when the cache cannot say (the request is then refused)."""
-    digest = hmac.new(
-        f"{settings.SECRET_KEY}:following-rate".encode(),
-        address.encode(),
-        hashlib.sha256,
-    ).hexdigest()
-    key = f"following:rate:{digest[:32]}"
-    if cache.add(key, 0, 3600) is None:
-        return None
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        sent = 1
-        cache.set(key, sent, 3600)
-    if sent is None:
-        return None
-    return sent <= settings.FOLLOWING_PER_HOUR
+    return within_hourly_limit(address, "following", settings.FOLLOWING_PER_HOUR)

@@ -8,7 +8,8 @@ import ipaddress
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
+
+from reviews.clients import within_hourly_limit
 
 RATER_COOKIE = "rater"
 RATER_SALT = "ratings.rater"
@@ -60,14 +61,4 @@ def network_of(address):
 def may_rate(address):
     """True when this client address is within RATINGS_PER_HOUR; None when the
     cache cannot say (the rating is then refused: a flood would count)."""
-    key = f"ratings:rate:{_keyed_hash(address, 'rating-rate')[:32]}"
-    if cache.add(key, 0, 3600) is None:
-        return None
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        sent = 1
-        cache.set(key, sent, 3600)
-    if sent is None:
-        return None
-    return sent <= settings.RATINGS_PER_HOUR
+    return within_hourly_limit(address, "ratings", settings.RATINGS_PER_HOUR)
