@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CommunityScore, Rating
+from .models import CommunityScore, Rating, recount
 
 
 @admin.register(Rating)
@@ -14,9 +14,34 @@ class RatingAdmin(admin.ModelAdmin):
     search_fields = ["episode__show__title", "=network"]
     readonly_fields = ["episode", "score", "network", "created", "updated"]
     date_hierarchy = "updated"
+    actions = ["count", "stop_counting"]
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        recount([obj.episode_id])
+
+    def set_counted(self, request, queryset, counted):
+        episodes = list(queryset.values_list("episode", flat=True))
+        changed = queryset.exclude(counted=counted).update(counted=counted)
+        recount(episodes)
+        self.message_user(
+            request,
+            f"{changed} rating{'s' if changed != 1 else ''} "
+            f"{'now counted' if counted else 'no longer counted'}.",
+        )
+
+    @admin.action(description="Count the selected ratings", permissions=["change"])
+    def count(self, request, queryset):
+        self.set_counted(request, queryset, True)
+
+    @admin.action(
+        description="Stop counting the selected ratings", permissions=["change"]
+    )
+    def stop_counting(self, request, queryset):
+        self.set_counted(request, queryset, False)
 
 
 @admin.register(CommunityScore)

@@ -104,6 +104,17 @@ class Rating(models.Model):
         return f"{self.score}/10 for {self.episode}"
 
 
+def recount(episode_ids):
+    """Bring these episodes' community scores up to date (after a moderator
+    counts a rating again or stops counting one), each with its row locked."""
+    for episode_id in set(episode_ids):
+        with transaction.atomic():
+            CommunityScore.objects.get_or_create(episode_id=episode_id)
+            CommunityScore.objects.select_for_update().get(
+                episode_id=episode_id
+            ).recount()
+
+
 def rate(episode, rater, score, network, per_network):
     """Record ``rater``'s score for ``episode`` (a change when they rated it
     before) and bring the community score up to date, in one transaction with

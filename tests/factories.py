@@ -262,13 +262,22 @@ def restore_groups():
         "reviews.migrations.0015_writers_fix_catalogue_rows"
     )
     grants.append({"Writers": fixes.CODENAMES})
+    grants += [
+        importlib.import_module(f"{app}.migrations.0002_group_permissions").GROUPS
+        for app in ("ratings", "following")
+    ]
     for groups in grants:
         for name, codenames in groups.items():
             group, _ = Group.objects.get_or_create(name=name)
             group.permissions.add(
                 *Permission.objects.filter(
                     # Comments' permissions moved with them (comments.0001).
-                    content_type__app_label__in=["reviews", "comments"],
+                    content_type__app_label__in=[
+                        "reviews",
+                        "comments",
+                        "ratings",
+                        "following",
+                    ],
                     codename__in=codenames,
                 )
             )

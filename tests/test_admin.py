@@ -146,11 +146,21 @@ def test_editors_group_permissions(db):
         *crud("comment", ("view", "change", "delete")),
         "publish_review",
         *crud("seasonguide"),  # the premiere guides' introductions
+        *READERS_SCORES,
+        *[f"view_{m}" for m in ("follower", "follow", "delivery", "announcement")],
     }
 
 
-def test_moderators_group_may_only_view_and_moderate_comments(db):
-    assert group_permissions("Moderators") == {"view_comment", "change_comment"}
+# Who may stop counting a reader's rating (or count it again).
+READERS_SCORES = {"view_rating", "change_rating", "view_communityscore"}
+
+
+def test_moderators_group_may_only_moderate_comments_and_readers_scores(db):
+    assert group_permissions("Moderators") == {
+        "view_comment",
+        "change_comment",
+        *READERS_SCORES,
+    }
 
 
 # Reviews: who sees what

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import CommunityScore, Rating
-from tests.factories import make_episode, make_review, make_show
+from tests.factories import make_episode, make_review, make_show, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +227,46 @@ def test_show_page_queries_do_not_grow_with_rated_episodes(
         )
     with django_assert_max_num_queries(queries):
         Client().get(episode.show.get_absolute_url())
+
+
+# Moderators look after the ratings in the admin
+
+
+@pytest.fixture
+def moderator_client(client):
+    client.force_login(make_user(groups=["Moderators"]))
+    return client
+
+
+def test_moderator_sees_the_ratings_list(moderator_client, episode):
+    rate(Client(), episode, 7)
+    response = moderator_client.get(reverse("admin:ratings_rating_changelist"))
+    assert response.status_code == 200
+    assert '<td class="field-score">7</td>' in response.text
+
+
+def test_moderator_stops_counting_a_rating_and_the_score_is_recounted(
+    moderator_client, episode
+):
+    rate(Client(), episode, 2)
+    rate(Client(), episode, 8)
+    stuffed = Rating.objects.get(score=2)
+    response = moderator_client.post(
+        reverse("admin:ratings_rating_changelist"),
+        {"action": "stop_counting", "_selected_action": [stuffed.pk]},
+        follow=True,
+    )
+    assert "1 rating no longer counted." in response.text
+    assert (community(episode).count, community(episode).mean) == (1, 8)
+
+
+def test_moderator_counting_a_rating_again_in_its_form_recounts(
+    moderator_client, episode
+):
+    rate(Client(), episode, 4)
+    Rating.objects.update(counted=False)
+    rating = Rating.objects.get()
+    moderator_client.post(
+        reverse("admin:ratings_rating_change", args=[rating.pk]), {"counted": "on"}
+    )
+    assert (community(episode).count, community(episode).mean) == (1, 4)
