@@ -8,7 +8,10 @@ class RatingAdmin(admin.ModelAdmin):
     """What moderators see of readers' scores: above all the ones not counted
     (a network over its cap for an episode)."""
 
-    list_display = ["episode", "score", "counted", "network", "updated"]
+    # The score and whether it counts first: what a moderator on a phone needs
+    # to see without scrolling the table.
+    list_display = ["score", "counted", "episode", "network", "updated"]
+    list_display_links = ["score", "episode"]
     list_filter = ["counted", "score"]
     list_select_related = ["episode__show"]
     search_fields = ["episode__show__title", "=network"]
