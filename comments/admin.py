@@ -144,7 +144,9 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the status is editable: set it the way the actions do.
         if "status" in form.changed_data:
-            Comment.objects.filter(pk=obj.pk).moderate(obj.status, request.user)
+            Comment.objects.filter(pk=obj.pk).moderate(
+                obj.status, request.user, site_url=request.build_absolute_uri("/")
+            )
 
     def moderate(self, request, queryset, action, seen_status=None):
         """Apply a moderation action; say what changed, and when another
@@ -161,7 +163,12 @@ class CommentAdmin(admin.ModelAdmin):
             # From the list: only what nobody moderated since it was shown.
             queryset = queryset.exclude(moderated_at__gt=seen_at)
         hidden = list(queryset.values_list("pk", flat=True))
-        changed = queryset.moderate(status, request.user, only_from=only_from)
+        changed = queryset.moderate(
+            status,
+            request.user,
+            only_from=only_from,
+            site_url=request.build_absolute_uri("/"),
+        )
         if changed:
             label = Comment.Status(status).label.lower()
             plural = "s" if changed != 1 else ""

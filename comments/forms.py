@@ -46,10 +46,18 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "website", "text"]
+        fields = ["name", "email", "website", "text", "notify_replies"]
         field_classes = {"text": PlainTextField}
-        labels = {"text": "Comment", "website": "Website (optional)"}
-        help_texts = {"email": "Never shown; we use it to recognise you next time."}
+        labels = {
+            "text": "Comment",
+            "website": "Website (optional)",
+            "notify_replies": "E-mail me replies to this comment",
+        }
+        help_texts = {
+            "email": "Never shown; we use it to recognise you next time.",
+            "notify_replies": "The first e-mail asks you to confirm; each one has "
+            "a link to stop them.",
+        }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -78,6 +86,7 @@ class CommentForm(forms.ModelForm):
             self.fields[name].validators.append(refuse_control_characters)
         self.fields["name"].validators.append(refuse_line_breaks)
         self.fields["remember"].label_suffix = ""
+        self.fields["notify_replies"].label_suffix = ""
         self.seconds_to_post = None
         self.token_refused = False
 

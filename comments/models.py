@@ -173,9 +173,11 @@ class CommentQuerySet(models.QuerySet):
             return self.filter(review__in=Review.objects.editable_by(user))
         return self.none()
 
-    def moderate(self, status, user, *, only_from=None):
+    def moderate(self, status, user, *, only_from=None, site_url=None):
         """Move these comments to ``status`` (those of them in one of the
-        statuses ``only_from``, when given); returns how many changed.
+        statuses ``only_from``, when given); returns how many changed. Replies
+        approved are mailed to the comments they answer (see comments.mail),
+        with links to ``site_url``; without it, nothing is mailed.
 
         One UPDATE statement: two moderators acting on the same comment at once
         leave it in one final state, with the moderator who set it.
@@ -183,11 +185,23 @@ class CommentQuerySet(models.QuerySet):
         comments = self.exclude(status=status)
         if only_from is not None:
             comments = comments.filter(status__in=only_from)
+        notify = status == CommentStatus.APPROVED and site_url
+        if notify:
+            # The UPDATE does not say which rows it changed: the replies among
+            # these are read first, and each one's task mails only when it
+            # finds the reply approved.
+            replies = list(comments.exclude(parent=None).values_list("pk", flat=True))
         changed = comments.update(
             status=status, moderated_by=user, moderated_at=timezone.now()
         )
         if changed:
             content_changed()
+            if notify and replies:
+                # Imported here: comments.mail reads these models.
+                from .mail import reply_approved
+
+                for reply_id in replies:
+                    reply_approved(reply_id, site_url)
         return changed
 
 
@@ -224,6 +238,15 @@ class Comment(models.Model):
     )
     # Identifies one submitted form, so a double click makes one comment.
     fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+    notify_replies = models.BooleanField(
+        "e-mail replies",
+        default=False,
+        db_default=False,
+        help_text="The commenter asked to be e-mailed the approved replies.",
+    )
+    # When the comment this one answers was mailed about it: claimed before
+    # sending, so a reply is mailed once whatever retries or re-approvals do.
+    reply_mailed = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
@@ -290,6 +313,23 @@ class Comment(models.Model):
 
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+
+class ReplyAddress(models.Model):
+    """An address mailed about replies to its comments: the first such e-mail
+    asks it to confirm, and only a confirmed address receives more."""
+
+    email = models.EmailField(unique=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    asked = models.DateTimeField(null=True, blank=True)
+    confirmed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "reply addresses"
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
 
 
 # What readers see changes when a comment is approved, or an approved one

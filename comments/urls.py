@@ -6,4 +6,10 @@ app_name = "comments"
 
 urlpatterns = [
     path("reviews/<slug:slug>/comments/", views.PostCommentView.as_view(), name="post"),
+    path(
+        "comments/replies/confirm/<str:token>/",
+        views.confirm_replies,
+        name="confirm-replies",
+    ),
+    path("comments/replies/mute/<str:token>/", views.mute_replies, name="mute-replies"),
 ]

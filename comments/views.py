@@ -9,11 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
 from reviews.clients import client_ip
@@ -22,7 +25,8 @@ from reviews.views import ReviewPageMixin
 
 from . import moderation
 from .forms import CommentForm
-from .models import Comment
+from .mail import address_of_confirm_token, comment_of_mute_token, reply_approved
+from .models import Comment, ReplyAddress
 
 OWN_COMMENTS_KEY = "own_pending_comments"
 REMEMBERED_FIELDS = ("name", "email", "website")
@@ -81,11 +85,13 @@ class PostCommentView(ReviewPageMixin, FormView):
             rate_limit_checked=wait is not None,
         )
         comment, created = comment.save_once()
+        site_url = self.request.build_absolute_uri("/")
         if created and comment.is_pending():
-            site_url = self.request.build_absolute_uri("/")
             transaction.on_commit(
                 partial(moderation.notify_moderators.enqueue, comment.pk, site_url)
             )
+        if created and comment.is_approved() and comment.parent_id:
+            reply_approved(comment.pk, site_url)
         return remember_commenter(
             self.request, commented(self.request, comment), form.cleaned_data
         )
@@ -271,3 +277,47 @@ def reply_to(request, threads):
         return None  # without ?reply_to= the threads are not read
     shown = {thread.comment.pk for thread in threads if thread.comment}
     return parent if parent in shown else None
+
+
+# The reply e-mails' links: the signed link is the reader's only key, so their
+# forms need no CSRF token (another site cannot know it). A GET only asks, with
+# a button: a mail scanner following every link changes nothing.
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm_replies(request, token):
+    address = ReplyAddress.objects.filter(pk=address_of_confirm_token(token)).first()
+    if address is None:
+        return render(request, "comments/replies.html", {"invalid": True}, status=400)
+    if request.method == "POST" and not address.confirmed:
+        address.confirmed = timezone.now()
+        address.save(update_fields=["confirmed"])
+    return render(
+        request, "comments/replies.html", {"confirming": True, "address": address}
+    )
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def mute_replies(request, token):
+    """Every reply e-mail's List-Unsubscribe address: a POST (a mail client's
+    one click, RFC 8058, or the button a GET shows) stops replies to that
+    comment."""
+    comment = (
+        Comment.objects.select_related("review")
+        .filter(pk=comment_of_mute_token(token))
+        .first()
+    )
+    if comment is None:
+        return render(request, "comments/replies.html", {"invalid": True}, status=400)
+    muted = request.method == "POST"
+    if muted:
+        Comment.objects.filter(pk=comment.pk).update(notify_replies=False)
+    return render(
+        request,
+        "comments/replies.html",
+        {"muting": True, "muted": muted, "review": comment.review},
+    )

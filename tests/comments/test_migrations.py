@@ -139,6 +139,8 @@ def test_moving_back_returns_the_permissions_to_the_reviews_app():
     try:
         ContentType = migrate(BEFORE_THE_MOVE).get_model("contenttypes", "ContentType")
         assert ContentType.objects.filter(app_label="reviews", model="comment").exists()
-        assert not ContentType.objects.filter(app_label="comments").exists()
+        assert not ContentType.objects.filter(
+            app_label="comments", model="comment"
+        ).exists()
     finally:
         migrate_to_the_end()

@@ -1,0 +1,143 @@
+"""Reply notifications, sent by the task worker: a commenter who ticked "E-mail
+me replies to this comment" is mailed each approved reply to it, once. The
+first e-mail to an address asks it to confirm; nothing more is sent until it
+does (an address that never confirms is asked again only after
+FOLLOWING_CONFIRM_DAYS). Every e-mail has a signed link that mutes replies to
+that comment, also as its one-click List-Unsubscribe (following.mail.message)."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import mailers
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task, task_backends
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from following.mail import MAIL_ERRORS, later, message
+from following.models import Follower
+
+from .models import Comment, ReplyAddress, text_without_spoilers
+
+logger = logging.getLogger(__name__)
+CONFIRM_SALT = "comments.replies.confirm"
+MUTE_SALT = "comments.replies.mute"
+
+
+def confirm_token(address_id):
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(address_id))
+
+
+def address_of_confirm_token(token):
+    """The ReplyAddress's pk, or None once the token is tampered with or older
+    than FOLLOWING_CONFIRM_DAYS."""
+    try:
+        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+            token, max_age=settings.FOLLOWING_CONFIRM_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return None
+    return int(value)
+
+
+def mute_token(comment_id):
+    return signing.Signer(salt=MUTE_SALT).sign(str(comment_id))
+
+
+def comment_of_mute_token(token):
+    try:
+        return int(signing.Signer(salt=MUTE_SALT).unsign(token))
+    except signing.BadSignature:
+        return None
+
+
+def reply_approved(reply_id, site_url):
+    """Queue the mail about an approved reply, once the approval is saved."""
+    transaction.on_commit(partial(notify_reply.enqueue, reply_id, site_url.rstrip("/")))
+
+
+def claim_reply(reply_id):
+    """Mark the reply as mailed about, if it was not: True for the one task
+    that may send it, whatever runs twice."""
+    return bool(
+        Comment.objects.filter(pk=reply_id, reply_mailed=None).update(
+            reply_mailed=timezone.now()
+        )
+    )
+
+
+def claim_asking(address):
+    """Mark the address as asked to confirm now, unless it was asked within
+    FOLLOWING_CONFIRM_DAYS: True when this task asks."""
+    recently = timezone.now() - timedelta(days=settings.FOLLOWING_CONFIRM_DAYS)
+    return bool(
+        ReplyAddress.objects.filter(Q(asked=None) | Q(asked__lt=recently))
+        .filter(pk=address.pk, confirmed=None)
+        .update(asked=timezone.now())
+    )
+
+
+@task
+def notify_reply(reply_id, site_url, attempt=1):
+    """Mail the parent comment's writer about an approved reply, when they asked
+    for it: a request to confirm the first time, the reply once confirmed.
+    Checked now, not when queued: a reply no longer approved, or a comment
+    muted since, is not mailed."""
+    reply = (
+        Comment.objects.approved()
+        .select_related("parent", "review")
+        .filter(pk=reply_id, parent__notify_replies=True)
+        .first()
+    )
+    if reply is None:
+        return
+    parent = reply.parent
+    email = Follower.normalize(parent.email)
+    if Follower.normalize(reply.email) == email:
+        return  # their own reply
+    address, _ = ReplyAddress.objects.get_or_create(email=email)
+    if address.confirmed is None:
+        if not claim_asking(address):
+            return  # asked lately, and not confirmed: nothing else is sent
+        template = "comments/email/reply_confirm.txt"
+        subject = f"Confirm: e-mail me replies to my comments on {reply.review.title}"
+        undo = {"asked": address.asked}
+    elif claim_reply(reply.pk):
+        template = "comments/email/reply.txt"
+        subject = f"{reply.name} replied to your comment on {reply.review.title}"
+        undo = {}
+    else:
+        return  # mailed already
+    mute_url = site_url + reverse("comments:mute-replies", args=[mute_token(parent.pk)])
+    context = {
+        "reply": reply,
+        "parent": parent,
+        "review": reply.review,
+        # Spoilers stay hidden in the inbox: the page shows them.
+        "text": text_without_spoilers(reply.text),
+        "reply_url": site_url + reply.get_absolute_url(),
+        "confirm_url": site_url
+        + reverse("comments:confirm-replies", args=[confirm_token(address.pk)]),
+        "mute_url": mute_url,
+        "days": settings.FOLLOWING_CONFIRM_DAYS,
+    }
+    body = render_to_string(template, context)
+    try:
+        mailers.default.send_messages([message(subject, body, address.email, mute_url)])
+    except MAIL_ERRORS:
+        # Not sent: free the claim, so the retry (or a later reply) may send.
+        if undo:
+            ReplyAddress.objects.filter(pk=address.pk).update(**undo)
+        else:
+            Comment.objects.filter(pk=reply.pk).update(reply_mailed=None)
+        delays = settings.MAIL_RETRY_MINUTES
+        if attempt > len(delays) or not task_backends["default"].supports_defer:
+            raise  # the task fails: logged, and kept with its result
+        logger.warning("Reply notice not sent (try %s)", attempt, exc_info=True)
+        retry = timezone.now() + timedelta(minutes=delays[attempt - 1])
+        later(notify_reply, retry).enqueue(reply_id, site_url, attempt + 1)
