@@ -211,7 +211,7 @@ def send_deliveries(review_id, site_url):
         "review_url": site_url + review.get_absolute_url(),
         "text": plain_text(review.body_spoiler_free_html),
     }
-    subject = f"{review.show.title}: {review.title}"
+    subject = subject_of(review)
     mailer = mailers.default
     sent = []
     try:
@@ -239,6 +239,13 @@ def send_deliveries(review_id, site_url):
             state=State.SENT, sent=timezone.now(), error=""
         )
         batch.update(state=State.PENDING, claim="", claimed=None)
+
+
+def subject_of(review):
+    """The review's title, after its show's name unless the title names it."""
+    if review.show.title.lower() in review.title.lower():
+        return review.title
+    return f"{review.show.title}: {review.title}"
 
 
 def failed(delivery, error, review_id, site_url):

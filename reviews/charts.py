@@ -121,24 +121,36 @@ class EpisodePoint:
 
 
 @dataclass
+class ReadersPoint:
+    number: int
+    mean: float
+    count: int
+    x: float
+    y: float
+
+
+@dataclass
 class EpisodeScoreChart:
     """Our score for every reviewed episode of a show: one point per episode
     (the mean when several reviews exist, with each review's score beside it),
     joined by a line."""
 
     points: list
+    # The readers' mean of each charted episode with a counted rating.
+    readers: list = ()
 
     @classmethod
-    def of(cls, reviews):
+    def of(cls, reviews, episodes=()):
         """From published reviews (already fetched); season reviews and reviews
-        without a score are not episode points."""
+        without a score are not episode points. ``episodes`` with their
+        ``community_score`` selected give the readers' series."""
         scores = defaultdict(list)
         for review in reviews:
             if review.episode_id and review.score is not None:
                 scores[review.episode.number].append(review.score)
         numbers = sorted(scores)
         if not numbers:
-            return cls([])
+            return cls([], [])
         first, span = numbers[0], numbers[-1] - numbers[0]
 
         def x(number):
@@ -153,7 +165,33 @@ class EpisodeScoreChart:
             EpisodePoint(number, scores[number], x(number), score_y(means[number]))
             for number in numbers
         ]
-        return cls(points)
+        readers = []
+        for episode in episodes:
+            community = getattr(episode, "community_score", None)
+            if episode.number in scores and community and community.count:
+                readers.append(
+                    ReadersPoint(
+                        episode.number,
+                        community.mean,
+                        community.count,
+                        x(episode.number),
+                        score_y(community.mean),
+                    )
+                )
+        readers.sort(key=lambda point: point.number)
+        return cls(points, readers)
+
+    def readers_segments(self):
+        """The dashed line joining the readers' points."""
+        return [
+            {"x1": start.x, "y1": start.y, "x2": end.x, "y2": end.y}
+            for start, end in pairwise(self.readers)
+        ]
+
+    def rows(self):
+        """(writers' point, readers' point or None) per episode, for the table."""
+        readers = {point.number: point for point in self.readers}
+        return [(point, readers.get(point.number)) for point in self.points]
 
     def gridlines(self):
         return [{"label": value, "y": score_y(value)} for value in range(0, 11, 2)]

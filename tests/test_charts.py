@@ -5,8 +5,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ratings.models import rate, recount
 from reviews.charts import ScoreDistribution
 from tests.factories import make_author, make_episode, make_review, make_show
 
@@ -184,3 +187,69 @@ def test_scores_page_shows_each_shows_spread(client):
     (listed,) = response.context["shows"]
     assert (listed.high_scores, listed.mid_scores, listed.low_scores) == (2, 1, 1)
     assert "2 high · 1 mid · 1 low" in response.content.decode()
+
+
+def rate_episode(episode, scores):
+    """Readers' ratings through the ratings app, which keeps the community score."""
+    for reader, score in enumerate(scores):
+        rate(episode, f"reader-{reader}", score, "network", per_network=len(scores))
+
+
+def test_show_chart_places_readers_points_at_the_community_mean(client):
+    show = make_show()
+    rate_episode(review_episode(show, 1, Decimal("6")).episode, [8, 9])
+    html = client.get(show.get_absolute_url()).content.decode()
+    (point,) = Elements(html).with_class("rect", "chart-readers-point")
+    assert (point["data-episode"], point["data-score"]) == ("1", "8.5")
+    assert percent(point["y"]) == 15
+
+
+def test_show_chart_has_no_readers_point_for_an_unrated_episode(client):
+    show = make_show()
+    rate_episode(review_episode(show, 1, Decimal("6")).episode, [7])
+    # A score row with no counted rating, as a moderator's uncounting leaves it.
+    recount([review_episode(show, 2, Decimal("6")).episode.pk])
+    review_episode(show, 3, Decimal("6"))
+    html = client.get(show.get_absolute_url()).content.decode()
+    points = Elements(html).with_class("rect", "chart-readers-point")
+    assert [point["data-episode"] for point in points] == ["1"]
+
+
+def test_show_chart_has_no_readers_point_for_an_unreviewed_episode(client):
+    show = make_show()
+    review_episode(show, 1, Decimal("6"))
+    rate_episode(make_episode(show, number=2), [9])
+    html = client.get(show.get_absolute_url()).content.decode()
+    assert Elements(html).with_class("rect", "chart-readers-point") == []
+
+
+def test_show_chart_legend_only_with_readers_points(client):
+    show = make_show()
+    episode = review_episode(show, 1, Decimal("6")).episode
+    assert b"chart-legend" not in client.get(show.get_absolute_url()).content
+    rate_episode(episode, [7])
+    content = client.get(show.get_absolute_url()).content
+    assert b"chart-legend" in content
+    assert b'<th scope="col" class="num">Readers</th>' in content
+
+
+def test_show_chart_legend_keys_are_not_chart_points(client):
+    show = make_show()
+    rate_episode(review_episode(show, 1, Decimal("6")).episode, [7])
+    assert chart_points(client, show) == [(1, "6")]
+
+
+def test_readers_series_adds_no_query_to_the_show_page(client):
+    """Guards the chart's readers' series: it reads the episodes the episode
+    table has already fetched, with their community scores."""
+    show = make_show()
+    for number in (1, 2, 3):
+        review_episode(show, number, Decimal("6"))
+    with CaptureQueriesContext(connection) as without_readers:
+        client.get(show.get_absolute_url())
+    for episode in show.episodes.all():
+        rate_episode(episode, [7, 8])
+    with CaptureQueriesContext(connection) as with_readers:
+        html = client.get(show.get_absolute_url()).content.decode()
+    assert len(Elements(html).with_class("rect", "chart-readers-point")) == 3
+    assert len(with_readers) == len(without_readers)

@@ -54,14 +54,18 @@ class ShowDetailView(PublishedReviewsMixin, DetailView):
         show = self.object
         # Lazy: not queried when the template finds its fragment in the cache.
         reviews = SimpleLazyObject(lambda: list(self.get_reviews().filter(show=show)))
-        return super().get_context_data(
-            # Meta.ordering does not apply to aggregated querysets.
-            # With the readers' score of each (the ratings app keeps it).
-            episodes=show.episodes.with_scores()
+        # Meta.ordering does not apply to aggregated querysets.
+        # With the readers' score of each (the ratings app keeps it); the chart
+        # and the table share its one query.
+        episodes = (
+            show.episodes.with_scores()
             .select_related("community_score")
-            .order_by("number"),
+            .order_by("number")
+        )
+        return super().get_context_data(
+            episodes=episodes,
             reviews=reviews,
-            chart=SimpleLazyObject(lambda: EpisodeScoreChart.of(reviews)),
+            chart=SimpleLazyObject(lambda: EpisodeScoreChart.of(reviews, episodes)),
             **kwargs,
         )
 

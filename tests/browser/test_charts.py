@@ -1,11 +1,13 @@
 """The score charts as drawn: labels that stay readable from a phone to a desktop
-(measured in Chromium), and a chart of one episode that is only its dots."""
+(measured in Chromium), a chart of one episode that is only its dots, and the
+readers' series beside ours."""
 
 from decimal import Decimal
 from itertools import combinations
 
 import pytest
 
+from ratings.models import rate
 from tests.factories import make_author, make_episode, make_review, make_show
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -107,3 +109,27 @@ def test_a_one_episode_chart_is_its_dots_and_nothing_peeks_from_under_them(
     reviews = page.evaluate(BOXES, ".chart-review")
     assert len(reviews) == 3
     assert [box for box in reviews if overlap(box, mean)] == []
+
+
+@pytest.mark.parametrize("context", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_readers_series_is_drawn_with_its_legend_and_fits_the_page(
+    make_page, live_server, show, context
+):
+    for number, scores in [(1, [8, 9]), (2, [5]), (4, [9, 10, 9])]:
+        episode = show.episodes.get(number=number)
+        for reader, score in enumerate(scores):
+            rate(episode, f"reader-{reader}", score, "network", per_network=3)
+    page = make_page(**context)
+    page.goto(live_server.url + show.get_absolute_url())
+
+    readers = page.evaluate(BOXES, ".chart-readers-point")
+    assert len(readers) == 3
+    assert all(box["right"] - box["left"] >= 8 for box in readers), readers
+    # Episode 2's 5/10 is drawn lower than episode 1's 8.5 and episode 4's 9.3.
+    assert readers[1]["top"] > readers[0]["top"] > readers[2]["top"]
+    assert len(page.evaluate(BOXES, ".chart-readers-line")) == 2
+    assert page.locator(".chart-legend li").all_inner_texts() == ["Writers", "Readers"]
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow == 0

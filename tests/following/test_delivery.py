@@ -73,6 +73,17 @@ def test_publishing_mails_each_confirmed_follower_once(
     assert set(Delivery.objects.values_list("state", flat=True)) == {State.SENT}
 
 
+def test_the_subject_names_the_show_once(
+    editor, show, draft, django_capture_on_commit_callbacks
+):
+    draft.title = "Frieren episode 5: the exam"
+    draft.save()
+    confirmed_follower(show)
+    publish(editor, draft, django_capture_on_commit_callbacks)
+    run_worker()
+    assert mail.outbox[0].subject == "Frieren episode 5: the exam"
+
+
 def test_the_mail_has_the_review_but_never_the_recap_or_a_spoiler(
     editor, show, draft, django_capture_on_commit_callbacks
 ):

@@ -342,4 +342,12 @@ RATINGS = {
     ("metallic-rouge", 1): [8, 7, 9, 6, 8, 7, 8, 10, 5, 7, 8, 9, 7, 8],
     ("metallic-rouge", 2): [7, 7, 8, 6, 9, 7],
     ("teapot-weather", 1): [9, 8, 9, 10, 7, 9, 8],
+    # Enough reviewed episodes rated for the show charts' readers' series.
+    ("teapot-weather", 2): [7, 8, 7, 6, 8],
+    ("teapot-weather", 3): [9, 9, 10, 8, 9, 9],
+    ("teapot-weather", 4): [6, 7, 5, 7, 6],
+    ("full-court-relay", 1): [8, 8, 9, 7],
+    ("full-court-relay", 2): [8, 7, 8],
+    ("full-court-relay", 3): [7, 6, 7, 8],
+    ("full-court-relay", 4): [9, 9, 8, 10, 9],
 }
