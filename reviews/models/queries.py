@@ -2,8 +2,8 @@
 for its writers: State and ReviewQuerySet, the manager of Review."""
 
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from .base import published_condition
@@ -120,6 +120,23 @@ class ReviewQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(comment_count=Coalesce(models.Subquery(approved), 0))
+
+    def latest_of_each_show(self):
+        """Of these reviews, one per show: the newest review of its
+        highest-numbered episode, or, for a show whose reviews have no episode,
+        its newest. One ranking (a window function), not a subquery per show:
+        those cost PostgreSQL a plan expensive enough to be JIT-compiled, about
+        100 ms for the home page's "airing now" on the bench data set."""
+        newest_episode_first = Window(
+            RowNumber(),
+            partition_by=F("show"),
+            order_by=[
+                F("episode__number").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("pk").desc(),
+            ],
+        )
+        return self.annotate(show_rank=newest_episode_first).filter(show_rank=1)
 
     def of_latest_season(self, year, season):
         """Of these reviews, those of the shows of the latest season that has

@@ -3,7 +3,6 @@ preview), the scores table and search."""
 
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -72,20 +71,13 @@ class HomeView(PublishedReviewsMixin, TemplateView):
         today = timezone.localdate()
         context["current_season"] = f"{Show.Season.of(today).label} {today.year}"
         context["recent_days"] = self.RECENT_DAYS
-        last_review = (
-            Review.objects.published()
-            .filter(show=OuterRef("pk"), score__isnull=False)
-            .order_by(F("episode__number").desc(nulls_last=True), "-published_at")
-        )
+        # The shows airing now, A to Z, each with its latest scored review.
         airing = (
-            Show.objects.filter(airing_status=Show.Airing.AIRING)
-            .annotate(
-                latest_score=Subquery(last_review.values("score")[:1]),
-                latest_episode=Subquery(last_review.values("episode__number")[:1]),
-                latest_slug=Subquery(last_review.values("slug")[:1]),
-            )
-            .filter(latest_slug__isnull=False)
-            .order_by("title")
+            Review.objects.published()
+            .filter(score__isnull=False, show__airing_status=Show.Airing.AIRING)
+            .latest_of_each_show()
+            .select_related("show", "episode")
+            .order_by("show__title", "show_id")
         )
         return super().get_context_data(airing=airing, **context, **kwargs)
 
