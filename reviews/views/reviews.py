@@ -43,16 +43,19 @@ class HomeView(PublishedReviewsMixin, TemplateView):
             "top_rated": recent.filter(score__isnull=False).order_by(
                 "-score", "-published_at"
             ),
-            "most_discussed": recent.filter(comment_count__gt=0).order_by(
-                "-comment_count", "-published_at"
-            ),
+            # Ordered by the comment count but not filtered by it, which made
+            # PostgreSQL count each recent review's comments twice: the reviews
+            # without a comment, last in this order, are left out below.
+            "most_discussed": recent.order_by("-comment_count", "-published_at"),
         }
+        wanted = {"most_discussed": lambda review: review.comment_count > 0}
         shown, sections = set(), {}
         for name, size in self.SECTIONS.items():
+            keep = wanted.get(name, lambda review: True)
             fresh = [
                 review
                 for review in candidates[name][: size + len(shown)]
-                if review.pk not in shown
+                if review.pk not in shown and keep(review)
             ][:size]
             row = self.ROWS.get(name, 1)
             if len(fresh) > row:
