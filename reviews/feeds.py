@@ -143,7 +143,10 @@ class LatestReviewsFeed(Feed):
 
     def reviews(self, obj):
         return (
-            Review.objects.published().with_related().prefetch_related("show__genres")
+            Review.objects.published()
+            .newest_first()
+            .with_related()
+            .prefetch_related("show__genres")
         )
 
     def items(self, obj):

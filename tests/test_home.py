@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from reviews.models import Show
+from reviews.models import Review, Show
 from tests.factories import make_comment, make_episode, make_review, make_show
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +173,84 @@ def test_each_section_is_a_region_named_by_its_heading(client, catalogue):
     ]:
         assert f'aria-labelledby="page:{heading}-heading"' in content
         assert f'id="page:{heading}-heading" class="section-heading"' in content
+
+
+# Airing now
+
+
+def airing(client):
+    """(show title, episode number, score) of each show in "airing now"."""
+    return [
+        (review.show.title, review.episode and review.episode.number, review.score)
+        for review in home(client).context["airing"]
+    ]
+
+
+def test_airing_shows_the_latest_episode_review_not_a_season_review(client):
+    show = make_show(title="Frieren", airing_status=Show.Airing.AIRING)
+    make_review(show=show, episode=make_episode(show, 2), score=Decimal("8"))
+    make_review(show=show, kind=Review.Kind.SEASON, score=Decimal("3"))
+    assert airing(client) == [("Frieren", 2, Decimal("8"))]
+
+
+def test_airing_shows_the_newest_review_of_the_latest_episode(client):
+    show = make_show(title="Frieren", airing_status=Show.Airing.AIRING)
+    episode = make_episode(show, 5)
+    make_review(
+        show=show, episode=episode, score=Decimal("6"), published_at=days_ago(2)
+    )
+    make_review(
+        show=show, episode=episode, score=Decimal("9"), published_at=days_ago(1)
+    )
+    make_review(show=show, episode=make_episode(show, 4), score=Decimal("4"))
+    assert airing(client) == [("Frieren", 5, Decimal("9"))]
+
+
+def test_airing_shows_a_season_review_of_a_show_without_episode_reviews(client):
+    show = make_show(title="Frieren", airing_status=Show.Airing.AIRING)
+    make_review(show=show, kind=Review.Kind.SEASON, score=Decimal("7"))
+    assert airing(client) == [("Frieren", None, Decimal("7"))]
+
+
+def test_airing_skips_unscored_and_unpublished_reviews(client):
+    show = make_show(title="Frieren", airing_status=Show.Airing.AIRING)
+    make_review(show=show, episode=make_episode(show, 1), score=Decimal("5"))
+    make_review(show=show, episode=make_episode(show, 2), score=None)
+    make_review(
+        show=show, episode=make_episode(show, 3), score=Decimal("9"), status="draft"
+    )
+    make_review(
+        show=show,
+        episode=make_episode(show, 4),
+        score=Decimal("9"),
+        published_at=days_ago(-1),
+    )
+    assert airing(client) == [("Frieren", 1, Decimal("5"))]
+
+
+def test_airing_lists_each_airing_show_once_a_to_z(client):
+    for title in ["Zom 100", "Apothecary Diaries", "Dungeon Meshi"]:
+        show = make_show(title=title, airing_status=Show.Airing.AIRING)
+        for number in (1, 2):
+            make_review(show=show, episode=make_episode(show, number), score=5)
+    finished = make_show(title="Bocchi", airing_status=Show.Airing.FINISHED)
+    make_review(show=finished, score=Decimal("9"))
+    assert [title for title, _, _ in airing(client)] == [
+        "Apothecary Diaries",
+        "Dungeon Meshi",
+        "Zom 100",
+    ]
+
+
+def test_airing_links_the_show_and_its_latest_review(client):
+    show = make_show(title="Frieren", airing_status=Show.Airing.AIRING)
+    review = make_review(show=show, episode=make_episode(show, 3), score=Decimal("8"))
+    content = home(client).content.decode()
+    assert f'<a class="airing-show" href="{show.get_absolute_url()}">Frieren</a>' in (
+        content
+    )
+    assert "Ep. 3:" in content
+    assert f'<a href="{review.get_absolute_url()}">' in content
 
 
 # The card

@@ -1,11 +1,15 @@
 """Every filter and ordering of the review list is served by an index: the
 database never reads the whole reviews table for a page of the list."""
 
+import re
+
 import pytest
 from django.db import connection
 
+from reviews.feeds import LatestReviewsFeed
 from reviews.forms import ReviewFilterForm
 from reviews.models import Review
+from reviews.views import PublishedReviewsMixin
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +56,29 @@ def test_review_list_filter_uses_an_index(catalogue, name):
     queryset = form.filter(Review.objects.published().with_related())[:12]
     text = plan(queryset)
     assert not reads_the_whole_table(text), text
+
+
+def sorts_every_row(plan_text):
+    """A sort of every row read: PostgreSQL's Sort (not an Incremental Sort of
+    rows read in the index's order), SQLite's temporary B-tree for ORDER BY
+    (not for its right part)."""
+    if connection.vendor == "postgresql":
+        return re.search(r"(?<!Incremental )Sort  \(cost", plan_text) is not None
+    return "USE TEMP B-TREE FOR ORDER BY" in plan_text
+
+
+LATEST = {
+    "cards": lambda: PublishedReviewsMixin().get_reviews(),
+    "feed": lambda: LatestReviewsFeed().reviews(None),
+}
+
+
+@pytest.mark.parametrize("name", LATEST)
+def test_latest_reviews_are_read_in_the_indexs_order(catalogue, name):
+    if connection.vendor == "postgresql":
+        # With a few rows, sorting them is cheapest; forbid it, so only an
+        # order no index serves shows one.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+    text = plan(LATEST[name]()[:5])
+    assert not sorts_every_row(text), text

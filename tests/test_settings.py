@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ENVIRONMENT_WITHOUT_KEY = {
     name: value
@@ -80,3 +81,11 @@ def test_local_runs_have_a_release_without_configuration():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "local"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile_queries():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -79,7 +79,7 @@ QUERY_BUDGET = {
     "review": 8,  # + the show's songs, for the facts under the score; readers' score
     "shows": 1,
     "shows a-z": 1,
-    "show": 7,
+    "show": 9,  # + the page's count, the chart's scores
     "episode": 3,  # + the readers' score
     "authors": 1,
     "author": 4,
@@ -279,6 +279,86 @@ def test_show_page_shows_the_fact_box(client, catalogue):
         "Winter 2024",
     ]:
         assert fact in content
+
+
+def reviews_of_one_show(count):
+    """A show with ``count`` scored reviews, one an episode, newest first."""
+    show = make_show()
+    reviews = [
+        make_review(
+            show=show,
+            episode=make_episode(show, number),
+            score=Decimal("5"),
+            published_at=timezone.now() - timedelta(days=number),
+        )
+        for number in range(1, count + 1)
+    ]
+    return show, reviews
+
+
+def show_page_reviews(client, show, query=""):
+    response = client.get(show.get_absolute_url() + query)
+    assert response.status_code == 200
+    return [review.pk for review in response.context["reviews"]]
+
+
+def test_show_page_lists_twelve_reviews_a_page_newest_first(client):
+    show, reviews = reviews_of_one_show(14)
+    assert show_page_reviews(client, show) == [review.pk for review in reviews[:12]]
+
+
+def test_show_page_second_page_lists_the_older_reviews(client):
+    show, reviews = reviews_of_one_show(14)
+    assert show_page_reviews(client, show, "?page=2") == [
+        review.pk for review in reviews[12:]
+    ]
+
+
+def test_show_page_links_the_next_page_of_reviews(client):
+    show, _ = reviews_of_one_show(14)
+    content = client.get(show.get_absolute_url()).content.decode()
+    assert '<a rel="next" href="?page=2">Older →</a>' in content
+
+
+def test_show_page_past_the_last_page_of_reviews_is_404(client):
+    show, _ = reviews_of_one_show(14)
+    assert client.get(show.get_absolute_url() + "?page=3").status_code == 404
+
+
+def test_show_page_chart_and_episodes_have_every_review_on_every_page(client):
+    show, _ = reviews_of_one_show(14)
+    response = client.get(show.get_absolute_url() + "?page=2")
+    assert [point.number for point in response.context["chart"].points] == list(
+        range(1, 15)
+    )
+    assert [episode.review_count for episode in response.context["episodes"]] == (
+        [1] * 14
+    )
+
+
+def test_show_page_second_page_is_not_the_first_from_the_fragment_cache(
+    client, settings
+):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    show, reviews = reviews_of_one_show(14)
+    client.get(show.get_absolute_url())  # stores the fragments
+    content = client.get(show.get_absolute_url() + "?page=2").content.decode()
+    assert reviews[13].get_absolute_url() in content
+    assert reviews[0].get_absolute_url() not in content.split("page:reviews-heading")[1]
+
+
+def test_show_page_query_count_does_not_grow_with_its_reviews(client):
+    """Guards the show page's reviews, chart and episodes against N+1 queries:
+    a show with 3 reviews and one with 40 (four pages) cost the same."""
+    few, _ = reviews_of_one_show(3)
+    many, _ = reviews_of_one_show(40)
+    assert count_queries(client, few.get_absolute_url()) == count_queries(
+        client, many.get_absolute_url()
+    )
+    assert (
+        count_queries(client, many.get_absolute_url() + "?page=4")
+        <= (QUERY_BUDGET["show"])
+    )
 
 
 def test_review_list_filters_by_kind(client):
@@ -547,16 +627,6 @@ def test_author_without_published_reviews_has_no_public_page(client):
     author = make_author()
     make_review(author=author, status="draft")
     assert client.get(author.get_absolute_url()).status_code == 404
-
-
-def test_home_airing_shows_the_latest_episode_review_not_a_season_review(client):
-    show = make_show(airing_status="airing")
-    make_review(show=show, episode=make_episode(show, 2), score=Decimal("8"))
-    make_review(show=show, kind=Review.Kind.SEASON, score=Decimal("3"))
-    airing = client.get(reverse("reviews:home")).context["airing"]
-    assert [(item.latest_episode, item.latest_score) for item in airing] == [
-        (2, Decimal("8"))
-    ]
 
 
 def test_review_page_names_the_shows_facts(client):

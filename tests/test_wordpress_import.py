@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from comments.models import Comment
 from comments.moderation import moderate
@@ -163,6 +164,21 @@ def test_two_blogs_with_the_same_ids_do_not_collide(report):
     assert other.title == "Frieren Ep. 3, a second opinion"
     assert comment(1001, site="mecha.example/blog").name == "Kei"
     assert comment(1001).name == "Mio 🌸"
+
+
+def planner_row_estimate(model):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = %s", [model._meta.db_table]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner statistics"
+)
+def test_import_leaves_the_planner_statistics_of_what_it_wrote(report):
+    assert planner_row_estimate(Review) == Review.objects.count()
 
 
 # Safety: malformed files, bombs, all or nothing

@@ -35,7 +35,7 @@ class PublishedReviewsMixin:
     """Published reviews, with what their cards show."""
 
     def get_reviews(self):
-        return Review.objects.published().for_cards()
+        return Review.objects.published().for_cards().newest_first()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         """For list views: the count is remembered per path and filter."""

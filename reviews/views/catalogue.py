@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
+from django.views.generic.detail import SingleObjectMixin
 
 from ..charts import EpisodeScoreChart
 from ..models import (
@@ -41,19 +42,25 @@ class ShowListView(ListView):
         return super().get_context_data(by_title=by_title, **kwargs)
 
 
-class ShowDetailView(PublishedReviewsMixin, DetailView):
+class ShowDetailView(PublishedReviewsMixin, SingleObjectMixin, ListView):
+    """A show: its facts, its episodes with their scores and the chart of them
+    (from every review), and its reviews, newest first and paginated."""
+
     template_name = "reviews/show_detail.html"
-    context_object_name = "show"
+    paginate_by = 12
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(
+            Show.objects.prefetch_related("studios", "genres", "credits", "theme_songs")
+        )
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Show.objects.prefetch_related(
-            "studios", "genres", "credits", "theme_songs"
-        )
+        return self.get_reviews().filter(show=self.object)
 
     def get_context_data(self, **kwargs):
         show = self.object
         # Lazy: not queried when the template finds its fragment in the cache.
-        reviews = SimpleLazyObject(lambda: list(self.get_reviews().filter(show=show)))
         # Meta.ordering does not apply to aggregated querysets.
         # With the readers' score of each (the ratings app keeps it); the chart
         # and the table share its one query.
@@ -62,12 +69,20 @@ class ShowDetailView(PublishedReviewsMixin, DetailView):
             .select_related("community_score")
             .order_by("number")
         )
-        return super().get_context_data(
-            episodes=episodes,
-            reviews=reviews,
-            chart=SimpleLazyObject(lambda: EpisodeScoreChart.of(reviews, episodes)),
-            **kwargs,
+        # Only what the chart needs, of every review.
+        scores = Review.objects.published().filter(show=show).select_related("episode")
+        chart = SimpleLazyObject(
+            lambda: EpisodeScoreChart.of(
+                scores.only("score", "episode__number"), episodes
+            )
         )
+        context = super().get_context_data(**kwargs)
+        return {
+            **context,
+            "reviews": context["object_list"],
+            "episodes": episodes,
+            "chart": chart,
+        }
 
 
 class CollectionView(PublishedReviewsMixin, ListView):

@@ -3,7 +3,6 @@ preview), the scores table and search."""
 
 from datetime import timedelta
 
-from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -44,16 +43,19 @@ class HomeView(PublishedReviewsMixin, TemplateView):
             "top_rated": recent.filter(score__isnull=False).order_by(
                 "-score", "-published_at"
             ),
-            "most_discussed": recent.filter(comment_count__gt=0).order_by(
-                "-comment_count", "-published_at"
-            ),
+            # Ordered by the comment count but not filtered by it, which made
+            # PostgreSQL count each recent review's comments twice: the reviews
+            # without a comment, last in this order, are left out below.
+            "most_discussed": recent.order_by("-comment_count", "-published_at"),
         }
+        wanted = {"most_discussed": lambda review: review.comment_count > 0}
         shown, sections = set(), {}
         for name, size in self.SECTIONS.items():
+            keep = wanted.get(name, lambda review: True)
             fresh = [
                 review
                 for review in candidates[name][: size + len(shown)]
-                if review.pk not in shown
+                if review.pk not in shown and keep(review)
             ][:size]
             row = self.ROWS.get(name, 1)
             if len(fresh) > row:
@@ -72,20 +74,13 @@ class HomeView(PublishedReviewsMixin, TemplateView):
         today = timezone.localdate()
         context["current_season"] = f"{Show.Season.of(today).label} {today.year}"
         context["recent_days"] = self.RECENT_DAYS
-        last_review = (
-            Review.objects.published()
-            .filter(show=OuterRef("pk"), score__isnull=False)
-            .order_by(F("episode__number").desc(nulls_last=True), "-published_at")
-        )
+        # The shows airing now, A to Z, each with its latest scored review.
         airing = (
-            Show.objects.filter(airing_status=Show.Airing.AIRING)
-            .annotate(
-                latest_score=Subquery(last_review.values("score")[:1]),
-                latest_episode=Subquery(last_review.values("episode__number")[:1]),
-                latest_slug=Subquery(last_review.values("slug")[:1]),
-            )
-            .filter(latest_slug__isnull=False)
-            .order_by("title")
+            Review.objects.published()
+            .filter(score__isnull=False, show__airing_status=Show.Airing.AIRING)
+            .latest_of_each_show()
+            .select_related("show", "episode")
+            .order_by("show__title", "show_id")
         )
         return super().get_context_data(airing=airing, **context, **kwargs)
 

@@ -15,7 +15,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -222,6 +222,11 @@ class Importer:
         except BaseException:
             self.images.discard()
             raise
+        if connection.vendor == "postgresql" and not self.options.dry_run:
+            # Fresh statistics for the planner after a bulk load, rather than
+            # plans for empty tables until autovacuum comes by.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         return self.report
 
     def scan(self):
