@@ -33,19 +33,20 @@ def use_production_settings(name, **overrides):
 
 
 @contextmanager
-def gunicorn(app, ready_path, args=(), env=None):
+def gunicorn(app, ready_path, args=(), env=None, python=sys.executable, cwd=ROOT):
     """Serves ``app`` ("module:callable()") with 2 workers and yields its port
     once ``ready_path`` answers; always stopped on the way out. Its log is shown
-    if it does not start within a minute."""
+    if it does not start within a minute. ``python`` and ``cwd`` serve another
+    project (the reference page A of bench/mixed.py)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "gunicorn", app]
+    command = [python, "-m", "gunicorn", app]
     command += ["--workers=2", f"--bind=127.0.0.1:{port}", *args]
     with tempfile.TemporaryFile("w+") as log:
         # Its own session: Ctrl-C reaches this process, which stops the server.
         server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+            command, cwd=cwd, env=env, stdout=log, stderr=log, start_new_session=True
         )
         try:
             deadline = time.monotonic() + 60
