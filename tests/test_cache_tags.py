@@ -15,6 +15,7 @@ from comments.models import Comment
 from ratings.models import rate
 from reviews import pagecache
 from reviews.models import Genre, Review
+from reviews.pagecache.tags import _start_clock
 from tests.factories import (
     make_author,
     make_comment,
@@ -319,7 +320,7 @@ def test_fragments_of_other_reviews_stay_warm_after_a_comment(
 def test_a_stored_page_is_bytes_not_a_pickled_response(client):
     review = make_review(title="Stored as bytes")
     client.get(review.get_absolute_url())
-    key = f"pages:{pagecache.RELEASE}:testserver:{review.get_absolute_url()}"
+    key = f"pages:{settings.RELEASE}:testserver:{review.get_absolute_url()}"
     if "django_redis" in settings.CACHES["default"]["BACKEND"]:
         from django_redis import get_redis_connection
 
@@ -372,7 +373,7 @@ def test_a_write_sends_tags_bumped_after_its_commit(writes):
 
 
 def test_a_page_rendered_while_a_tag_was_written_is_not_kept():
-    rendering = pagecache.Rendering(pagecache._start_clock())
+    rendering = pagecache.Rendering(_start_clock())
     assert rendering.versions_to_keep({"review:1"}) is not None
     later = pagecache.Rendering(rendering.clock)
     pagecache.bump_now({"review:2"})

@@ -8,6 +8,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -261,10 +262,10 @@ def test_each_host_has_its_own_cached_pages(client, settings):
     assert "http://localhost/" in response.content.decode()
 
 
-def test_a_new_release_serves_nothing_the_code_before_it_rendered(client, monkeypatch):
+def test_a_new_release_serves_nothing_the_code_before_it_rendered(client, settings):
     url = make_review().get_absolute_url()
     client.get(url)
-    monkeypatch.setattr(pagecache, "RELEASE", "the-next-release")
+    settings.RELEASE = "the-next-release"
     assert cache_state(client.get(url)) == "miss"
 
 
@@ -274,7 +275,7 @@ def test_a_new_release_serves_nothing_the_code_before_it_rendered(client, monkey
 def test_unknown_query_parameters_find_the_page_but_never_store_one(client):
     url = make_review().get_absolute_url()
     assert cache_state(client.get(url)) == "miss"
-    with mock.patch.object(pagecache.cache, "set", wraps=pagecache.cache.set) as stored:
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
         for number in range(50):
             response = client.get(url, {"utm_source": f"flood-{number}"})
             assert cache_state(response) == "hit"
