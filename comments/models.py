@@ -17,7 +17,7 @@ from reviews.markdown import (
     SPOILER_OPEN,
 )
 from reviews.models import Review, web_address, web_address_validator
-from reviews.pagecache import content_changed
+from reviews.pagecache import bump
 
 # Only http(s) addresses become links; anything else stays text.
 URL_PATTERN = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
@@ -185,6 +185,12 @@ class CommentQuerySet(models.QuerySet):
         comments = self.exclude(status=status)
         if only_from is not None:
             comments = comments.filter(status__in=only_from)
+        # Readers see the change only of comments approved before or after.
+        if status != CommentStatus.APPROVED:
+            shown = comments.filter(status=CommentStatus.APPROVED)
+        else:
+            shown = comments
+        reviews = set(shown.values_list("review", flat=True))
         notify = status == CommentStatus.APPROVED and site_url
         if notify:
             # The UPDATE does not say which rows it changed: the replies among
@@ -194,14 +200,14 @@ class CommentQuerySet(models.QuerySet):
         changed = comments.update(
             status=status, moderated_by=user, moderated_at=timezone.now()
         )
-        if changed:
-            content_changed()
-            if notify and replies:
-                # Imported here: comments.mail reads these models.
-                from .mail import reply_approved
+        if changed and reviews:
+            bump(*(f"review:{pk}" for pk in reviews))
+        if changed and notify and replies:
+            # Imported here: comments.mail reads these models.
+            from .mail import reply_approved
 
-                for reply_id in replies:
-                    reply_approved(reply_id, site_url)
+            for reply_id in replies:
+                reply_approved(reply_id, site_url)
         return changed
 
 
@@ -333,16 +339,19 @@ class ReplyAddress(models.Model):
 
 
 # What readers see changes when a comment is approved, or an approved one
-# changes or goes (reviews.pagecache); a new comment awaiting moderation changes
-# no page but its writer's, which is never cached.
+# changes or goes: the pages showing its review (reviews.pagecache). The home
+# page's most discussed follows at the next publication, not at each comment,
+# which would keep the busiest page cold. A new comment awaiting moderation
+# changes no page but its writer's, which is never cached.
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="pages-comment-saved")
 def comment_saved(sender, instance, created, **kwargs):
     if not created or instance.is_approved():
-        content_changed()
+        bump(f"review:{instance.review_id}")
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="pages-comment-deleted")
 def comment_deleted(sender, instance, **kwargs):
-    content_changed()
+    if instance.is_approved():
+        bump(f"review:{instance.review_id}")

@@ -5,9 +5,12 @@ adds up the ratings."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, Q, Sum
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from reviews.models import Episode
+from reviews.pagecache import bump
 
 SCORES = range(1, 11)
 
@@ -139,3 +142,9 @@ def rate(episode, rater, score, network, per_network):
         rating.save()
         community.recount()
     return rating
+
+
+@receiver(post_save, sender=CommunityScore, dispatch_uid="pages-community-score")
+def community_score_saved(sender, instance, **kwargs):
+    """A rating, or a moderator's recount: the pages showing the episode."""
+    bump(f"episode:{instance.episode_id}")

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from reviews.clients import client_ip
 from reviews.models import Episode
-from reviews.pagecache import content_changed
 
 from . import rules
 from .forms import RatingForm
@@ -59,7 +58,6 @@ def rate_episode(request, show_slug, number):
         rules.network_of(client_ip(request)),
         settings.RATINGS_PER_NETWORK,
     )
-    content_changed()
     messages.success(
         request,
         f"Thank you: you rated {episode.show.title} episode {number} {score}/10.",

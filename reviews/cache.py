@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django_redis.client import DefaultClient
+from django_redis.client.default import _main_exceptions
 from django_redis.exceptions import ConnectionInterrupted
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,15 @@ class CircuitOpen(ConnectionError):
 
 class BreakerClient(DefaultClient):
     """django-redis's client, skipping Redis for a while after a failure."""
+
+    def run(self, call):
+        """call(redis_client)'s value: raw commands or a script (the page
+        cache's), failing and skipped like every other call."""
+        client = self.get_client(write=True)
+        try:
+            return call(client)
+        except _main_exceptions as error:
+            raise ConnectionInterrupted(connection=client) from error
 
 
 def _guarded(method):
@@ -47,9 +57,9 @@ def _guarded(method):
 # Every call the cache API makes.
 for _name in (
     "add", "get", "set", "delete", "get_many", "set_many", "delete_many",
-    "incr", "decr", "has_key", "touch", "expire", "ttl", "clear",
+    "incr", "decr", "has_key", "touch", "expire", "ttl", "clear", "run",
 ):  # fmt: skip
-    setattr(BreakerClient, _name, _guarded(getattr(DefaultClient, _name)))
+    setattr(BreakerClient, _name, _guarded(getattr(BreakerClient, _name)))
 
 
 class SkippedCalls(logging.Filter):

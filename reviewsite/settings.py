@@ -39,7 +39,7 @@ if DEBUG and not SECRET_KEY:
 
 
 # Cached pages and fragments are kept per release, so a deployment never serves
-# what the code before it rendered (the content version is shared by all). Set
+# what the code before it rendered (the tags' versions are shared by all). Set
 # it to what is deployed (the git commit); local runs have one constant.
 RELEASE = os.environ.get("DJANGO_RELEASE", "local" if DEBUG else "")
 
@@ -143,7 +143,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reviews.pagecache.fragment_cache",
                 "reviews.context_processors.site",
             ],
         },
@@ -231,10 +230,10 @@ PAGE_CACHE_STORES_PER_MINUTE = int(
     os.environ.get("DJANGO_PAGE_CACHE_STORES_PER_MINUTE", "120")
 )
 
-# Parts of pages (templates' {% cache ... using="fragments" %}), list counts and
-# score distributions, for every reader including staff and commenters, keyed by
-# the same content version as the page cache (reviews.pagecache.remember). Off
-# by default without Redis, for the same reason as the page cache.
+# Parts of pages (templates' {% fragment %}), list counts and score
+# distributions, for every reader including staff and commenters, kept until
+# the tags of what they show change, like the pages (reviews.pagecache). Off by
+# default without Redis, for the same reason as the page cache.
 FRAGMENT_CACHE_SECONDS = int(
     os.environ.get(
         "DJANGO_FRAGMENT_CACHE_SECONDS",
@@ -244,6 +243,10 @@ FRAGMENT_CACHE_SECONDS = int(
 
 
 CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": f"fragments:{RELEASE}"}
+# "tags": a write makes cold the pages showing what it changed; "global": any
+# write makes every page cold (the design before tags, kept to compare both in
+# the benchmark).
+PAGE_CACHE_INVALIDATION = os.environ.get("DJANGO_PAGE_CACHE_INVALIDATION", "tags")
 
 # Errors go to stderr, with debug off too (Django's own console logging is for
 # debug only): a 500 with its path and traceback (django.request), a failed

@@ -173,3 +173,24 @@ def test_a_comment_that_would_be_approved_is_held_when_the_rate_limit_cannot_be_
     comment = Comment.objects.get(text="While the limit is blind")
     assert comment.status == Comment.Status.PENDING
     assert "rate limit could not be checked" in comment.moderation_reason
+
+
+def test_the_page_lookup_on_a_hung_redis_costs_one_timeout_in_all(
+    client, failing_cache, counted_hung_port, breaker, settings
+):
+    """The page cache's one script call times out once; then the fragments,
+    the tags and the session skip Redis: the page renders after one timeout."""
+    port, accepted = counted_hung_port
+    failing_cache(port)
+    for alias in settings.CACHES.values():
+        alias["OPTIONS"]["CLIENT_CLASS"] = "reviews.cache.BreakerClient"
+    review = make_review(title="One timeout")
+    started = time.monotonic()
+    first = client.get(review.get_absolute_url())
+    took = time.monotonic() - started
+    assert "One timeout" in first.content.decode()
+    assert first.get("X-Page-Cache") is None  # rendered, not stored
+    assert len(accepted) == 1
+    assert took < 2 * TIMEOUT + 1
+    client.get(review.get_absolute_url())
+    assert len(accepted) == 1

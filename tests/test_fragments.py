@@ -1,7 +1,8 @@
-"""The fragment cache: parts of pages kept under the content version, for every
-reader, staff and commenters included. A page built from fragments is the page
-rendered in full; what is personal stays fresh. (The write paths that make
-fragments fresh are tested with the page cache's, in tests/test_pagecache.py.)"""
+"""The fragment cache: parts of pages kept until the tags of what they show
+change, for every reader, staff and commenters included. A page built from
+fragments is the page rendered in full; what is personal stays fresh. (The
+write paths that make fragments fresh are tested with the page cache's, in
+tests/test_pagecache.py and tests/test_cache_tags.py.)"""
 
 import re
 

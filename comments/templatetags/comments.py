@@ -21,8 +21,6 @@ def comment_section(context, review):
             for message in context.get("messages", ())
             if "rating" not in message.extra_tags.split()
         ],
-        "fragment_seconds": context.get("fragment_seconds"),
-        "content_version": context.get("content_version"),
     }
 
 

@@ -13,8 +13,8 @@ register = template.Library()
 
 def community_of(episode):
     """The episode's community score (a count of 0 before its first rating):
-    kept with the page's fragments at the content version (a rating makes a
-    new one), and read once per episode object however many tags show it."""
+    kept with the page's fragments until the episode's tag is bumped (a rating
+    does), and read once per episode object however many tags show it."""
     if not hasattr(episode, "_community"):
         episode._community = remember(
             f"community-score:{episode.pk}",
@@ -22,6 +22,7 @@ def community_of(episode):
                 CommunityScore.objects.filter(episode=episode).first()
                 or CommunityScore(episode_id=episode.pk)
             ),
+            tags=[f"episode:{episode.pk}"],
         )
     return episode._community
 

@@ -9,6 +9,7 @@ from markdownx.models import MarkdownxField
 
 from ..images import validate_image
 from ..markdown import markdown_length, render_markdown
+from ..pagecache import Shown
 from .base import (
     CollectionQuerySet,
     CoverImage,
@@ -20,7 +21,7 @@ from .base import (
 )
 
 
-class Author(Signature):
+class Author(Shown, Signature):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="author"
     )
@@ -75,7 +76,7 @@ class Author(Signature):
             return cls.objects.create(user=user, name=name, slug=slug)
 
 
-class Studio(models.Model):
+class Studio(Shown, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -91,7 +92,7 @@ class Studio(models.Model):
         return reverse("reviews:studio-detail", kwargs={"slug": self.slug})
 
 
-class Genre(models.Model):
+class Genre(Shown, models.Model):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
 
@@ -127,7 +128,7 @@ class ShowQuerySet(ReviewedQuerySet):
         return sorted(seasons, key=lambda season: season.sort_key, reverse=True)
 
 
-class Show(CoverImage):
+class Show(Shown, CoverImage):
     class Format(models.TextChoices):
         TV = "tv", "TV series"
         FILM = "film", "Film"
@@ -368,7 +369,7 @@ class ThemeSong(models.Model):
         return f"{self.get_kind_display()}: “{self.title}” by {self.artist}"
 
 
-class Episode(models.Model):
+class Episode(Shown, models.Model):
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, blank=True)

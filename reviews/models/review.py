@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from ..markdown import markdown_length, render_markdown
+from ..pagecache import Shown
 from .base import (
     CoverImage,
     Signature,
@@ -41,7 +42,7 @@ def publication_time_now():
 
 
 @reversion.register()
-class Review(CoverImage, Signature):
+class Review(Shown, CoverImage, Signature):
     """A review. Its Signature (sign-off, support link) is the writer's
     profile's, copied when the review is started, so that a later change of
     profile leaves it as it was."""

@@ -5,12 +5,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import seo
+from .. import pagecache, seo
 from ..images import has_renditions, srcset
 from ..models import Review, web_address
 from ..scores import band_legend, format_score, score_band
 
 register = template.Library()
+register.tag("fragment", pagecache.fragment)
 
 
 register.filter("score", format_score)

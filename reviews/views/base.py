@@ -22,17 +22,20 @@ class RememberedCountPaginator(Paginator):
     """A paginator whose count, the one part of a page that grows with the data,
     is kept in the fragment cache under ``count_name`` until content changes."""
 
-    def __init__(self, *args, count_name, **kwargs):
+    def __init__(self, *args, count_name, count_tags, **kwargs):
         super().__init__(*args, **kwargs)
-        self.count_name = count_name
+        self.count_name, self.count_tags = count_name, count_tags
 
     @cached_property
     def count(self):
-        return remember(self.count_name, self.object_list.count)
+        return remember(self.count_name, self.object_list.count, self.count_tags)
 
 
 class PublishedReviewsMixin:
     """Published reviews, with what their cards show."""
+
+    # The tags of what the paginated list's count follows.
+    count_tags = ("reviews",)
 
     def get_reviews(self):
         return Review.objects.published().for_cards().newest_first()
@@ -42,7 +45,13 @@ class PublishedReviewsMixin:
         query = self.request.GET.copy()
         query.pop("page", None)
         name = f"count:{self.request.path}?{query.urlencode()}"
-        return RememberedCountPaginator(queryset, per_page, count_name=name, **kwargs)
+        return RememberedCountPaginator(
+            queryset,
+            per_page,
+            count_name=name,
+            count_tags=self.count_tags,
+            **kwargs,
+        )
 
 
 class ReviewPageMixin(SingleObjectMixin):
@@ -81,4 +90,5 @@ def author_scores(author_id):
         lambda: ScoreDistribution.of(
             Review.objects.published().filter(author=author_id)
         ),
+        tags=[f"author:{author_id}"],
     )

@@ -48,6 +48,8 @@ class ShowDetailView(PublishedReviewsMixin, SingleObjectMixin, ListView):
 
     template_name = "reviews/show_detail.html"
     paginate_by = 12
+    # A review published on the show, an episode added: the show's tag.
+    page_tags = ()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(
@@ -335,6 +337,8 @@ class GenreIndexView(NamedCollectionIndexView):
 class EpisodeDetailView(PublishedReviewsMixin, DetailView):
     template_name = "reviews/episode_detail.html"
     context_object_name = "episode"
+    # Its reviews and readers' score: the episode's tag.
+    page_tags = ()
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -362,6 +366,12 @@ class AuthorDetailView(PublishedReviewsMixin, ListView):
     template_name = "reviews/author_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
+    # A review of theirs published, edited or gone: the author's tag.
+    page_tags = ()
+
+    @property
+    def count_tags(self):
+        return [f"author:{self.author.pk}"]
 
     def get_queryset(self):
         # Staff without a published review have no public page.

@@ -108,6 +108,9 @@ class ReviewListView(PublishedReviewsMixin, ListView):
 class ReviewDetailView(ReviewPageMixin, DetailView):
     """A published review; staff who may edit a draft see it here too, marked."""
 
+    # What it shows changes with its review, show, episode and author.
+    page_tags = ()
+
     def get_queryset(self):
         reviews = Review.objects.published()
         if self.request.user.is_staff:

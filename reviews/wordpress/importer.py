@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import Author, Episode, Review, Show, WordPressItem
-from ..pagecache import content_changed
+from ..pagecache import EVERYTHING, bump
 from .convert import (
     episode_number,
     plain_text,
@@ -296,7 +296,7 @@ class Importer:
             done += 1
             self.progress(done, index.posts)
         self.report.count("images", "skipped", len(self.images.missing))
-        content_changed()
+        bump(EVERYTHING)
 
     def author_for(self, login):
         if login in self.authors:

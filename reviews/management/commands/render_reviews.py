@@ -3,7 +3,7 @@ from django.db import transaction
 
 from reviews import search
 from reviews.models import Review
-from reviews.pagecache import content_changed
+from reviews.pagecache import EVERYTHING, bump
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 rendered += 1
             if search.engine() is not None:
                 search.rebuild()
-            content_changed()
+            bump(EVERYTHING)
         self.stdout.write(
             self.style.SUCCESS(f"Rendered {rendered} reviews; search index rebuilt.")
         )
