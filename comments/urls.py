@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("reviews/<slug:slug>/comments/", views.PostCommentView.as_view(), name="post"),
+    path("comments/token/<int:review_id>/", views.form_token, name="form-token"),
     path(
         "comments/replies/confirm/<str:token>/",
         views.confirm_replies,

@@ -5,13 +5,16 @@ import json
 from dataclasses import dataclass, field
 from functools import partial
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
@@ -19,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
+from reviews import stamps
 from reviews.clients import client_ip
 from reviews.models import Review
 from reviews.views import ReviewPageMixin
@@ -255,8 +259,13 @@ def section_context(request, review, form=None):
     if form is None and is_open:
         initial = {"reply_to": reply_to(request, threads), **remembered}
         form = CommentForm(review, initial={**initial, "remember": bool(remembered)})
+    # Behind Varnish, a shared page's token comes from comments:form-token.
+    token_by_esi = stamps.by_esi(request) and form is not None and not form.is_bound
+    if token_by_esi:
+        request.esi = True
     return {
         "review": review,
+        "token_by_esi": token_by_esi,
         "comment_threads": threads,
         "comments_next": SimpleLazyObject(lambda: page["next"]),
         "comments_start": start,
@@ -277,6 +286,18 @@ def reply_to(request, threads):
         return None  # without ?reply_to= the threads are not read
     shown = {thread.comment.pk for thread in threads if thread.comment}
     return parent if parent in shown else None
+
+
+def form_token(request, review_id):
+    """The comment form's dated token as its hidden field, for the ESI include
+    Varnish fills in on each fetch of a stored review page: each reader's token
+    dates their own fetch (to the second: Varnish keeps it one second)."""
+    field = forms.HiddenInput().render(
+        "token", stamps.dated(review_id), attrs={"id": "id_token"}
+    )
+    response = HttpResponse(field)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=1)
+    return response
 
 
 # The reply e-mails' links: the signed link is the reader's only key, so their

@@ -7,7 +7,9 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         # The deploy check, and the receivers that keep the search index in
         # sync, register themselves when imported.
-        from . import checks, pagecache  # noqa: F401
+        from . import checks, frontcache, pagecache  # noqa: F401
         from .search import receivers  # noqa: F401
 
         pagecache.connect_receivers()
+        # Varnish (FRONT_CACHES) is purged of what a write changed.
+        pagecache.tags_bumped.connect(frontcache.tags_bumped)

@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 
+from django.conf import settings
 from django.core import signing
 
 # The salt from before comments had their own app: forms already shown stay
@@ -34,6 +35,18 @@ def read(token):
     is not one of ours."""
     subject, at, _ = signer().unsign(token).split(":")
     return subject, time.time() - float(at)
+
+
+def by_esi(request):
+    """Whether a front cache answers this request (deploy/varnish), one that
+    fetches each reader's token through ESI: the page then holds an include
+    of comments:form-token instead of the token, marked request.esi, and the
+    page cache sends it with Surrogate-Control (reviews.pagecache)."""
+    # Only with front caches configured: without, a client's header would
+    # get it pages its browser cannot fill in (keyed apart: reviews.pagecache).
+    return bool(settings.FRONT_CACHES) and "ESI/1.0" in request.headers.get(
+        "Surrogate-Capability", ""
+    )
 
 
 def restamp(html):

@@ -242,6 +242,16 @@ FRAGMENT_CACHE_SECONDS = int(
 )
 
 
+# Front caches (Varnish with deploy/varnish/default.vcl) in front of the app
+# servers, by base URL ("http://10.0.0.5:6081,http://10.0.0.6:6081"): each is
+# purged of the tags a write changed, after it commits (reviews.frontcache).
+FRONT_CACHES = env_list("DJANGO_FRONT_CACHES")
+# Seconds a purge may take before that Varnish is left to a retry (a task).
+FRONT_CACHE_TIMEOUT = float(os.environ.get("DJANGO_FRONT_CACHE_TIMEOUT", "0.5"))
+FRONT_CACHE_RETRY_SECONDS = [5, 60, 600]
+# Each purge again after this, for a page a front cache was fetching meanwhile.
+FRONT_CACHE_REPURGE_SECONDS = 3
+
 CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": f"fragments:{RELEASE}"}
 # "tags": a write makes cold the pages showing what it changed; "global": any
 # write makes every page cold (the design before tags, kept to compare both in

@@ -2,6 +2,7 @@
 versions, served in one round trip to Redis (see the package's docstring)."""
 
 import json
+import math
 import secrets
 import time
 from contextlib import suppress
@@ -37,6 +38,8 @@ from .tags import (
 )
 
 NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/", "/healthz")
+# The comment form's token for a front cache's ESI include: dated per fetch.
+NEVER_CACHED_PATHS += ("/comments/token/",)
 # Every query parameter a page reads: the lists' page, sort and order, search,
 # the comments' place, the sitemap's page and the review list's filter form
 # (tests/test_pagecache.py checks the form's fields are all here).
@@ -185,6 +188,20 @@ def stored_response(page):
     return response
 
 
+def front_cache_age(response, next_publication, only_known):
+    """What a front cache may keep of a stored page: no longer than until the
+    next scheduled publication (which no write announces), and nothing of a
+    request with a query parameter no page reads (one per ?utm_ would fill it)."""
+    if not only_known:
+        response["Cache-Control"] = "max-age=0, must-revalidate"
+        del response["xkey"]
+        return
+    if next_publication and next_publication > 0:
+        until = math.ceil(next_publication - timezone.now().timestamp())
+        if 0 < until < settings.PAGE_CACHE_SECONDS:
+            patch_cache_control(response, s_maxage=until)
+
+
 class PageCacheMiddleware:
     """Serves and stores anonymous readers' pages (see the module's docstring).
     Put it after ConditionalGetMiddleware, so cached pages answer 304 too, and
@@ -202,6 +219,9 @@ class PageCacheMiddleware:
             # Pages rendered by other code are never served.
             key = f"pages:{settings.RELEASE}:{request.get_host()}"
             key += f":{request.path}{query}"
+            if stamps.by_esi(request):
+                # Holds an ESI include where others hold the form's token.
+                key += ":esi"
         clock, next_publication, entry = lookup(key)
         if clock is None:
             clock = _start_clock()
@@ -211,13 +231,14 @@ class PageCacheMiddleware:
         ):
             # Out now (or not known: the cache was emptied).
             if next_publication is not None:
-                clock = publish_due(next_publication)
+                clock, next_publication = publish_due(next_publication)
             else:
-                next_publication_changed()
+                next_publication = next_publication_changed()
             entry = None
         if entry is not None:
             response = stored_response(entry)
             response["X-Page-Cache"] = "hit"
+            front_cache_age(response, next_publication, only_known)
             if response.get("Content-Type", "").startswith("text/html"):
                 # Its forms' dated tokens date this reader's fetch (stamps).
                 response.content = stamps.restamp(response.content.decode())
@@ -230,12 +251,16 @@ class PageCacheMiddleware:
             _rendering.reset(token)
         if key and only_known and self.may_store(request, response):
             self.store(request, response, key, rendering)
+            front_cache_age(response, next_publication, only_known)
         return response
 
     def render(self, request):
         response = self.get_response(request)
         if self.is_personal(request):
             patch_cache_control(response, private=True)
+        if getattr(request, "esi", False):
+            # Whether stored by a front cache or passed: it fills the include.
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
         return response
 
     def process_view(self, request, view, args, kwargs):

@@ -114,7 +114,8 @@ def _start_clock():
 
 
 def next_publication_changed():
-    """After a commit: when the next scheduled review goes out (0: none)."""
+    """After a commit: when the next scheduled review goes out (0: none),
+    kept and returned."""
     Review = apps.get_model("reviews", "Review")
     when = (
         Review.objects.scheduled()
@@ -122,12 +123,14 @@ def next_publication_changed():
         .values_list("published_at", flat=True)
         .first()
     )
-    cache.set(NEXT_PUBLICATION_KEY, math.ceil(when.timestamp()) if when else 0, None)
+    seconds = math.ceil(when.timestamp()) if when else 0
+    cache.set(NEXT_PUBLICATION_KEY, seconds, None)
+    return seconds
 
 
 def publish_due(since):
     """The scheduled reviews from ``since`` (seconds) are out: their pages and
-    the lists are cold. Returns the clock after."""
+    the lists are cold. Returns the clock after, and the next publication."""
     Review = apps.get_model("reviews", "Review")
     due = (
         Review.objects.published()
@@ -135,8 +138,7 @@ def publish_due(since):
         .only("pk", "status", "show", "episode", "author")
     )
     clock = bump_now(set().union({"reviews"}, *(shown_tags(r) for r in due)))
-    next_publication_changed()
-    return clock
+    return clock, next_publication_changed()
 
 
 # Rendering: the tags recorded and the versions read by one request
