@@ -158,6 +158,10 @@ class CommentForm(forms.ModelForm):
         comment = super().save(commit=False)
         comment.review = self.review
         comment.parent = self.cleaned_data.get("reply_to")
+        # A reply joins its thread, whose replies go to its first comment's
+        # writer: the form does not offer the box then (section.html).
+        if comment.parent:
+            comment.notify_replies = False
         # The same form sent again by the same person (a double click, a
         # reload) is that comment. Not the token alone: two readers may fetch
         # the cached page in the same millisecond.

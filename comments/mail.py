@@ -1,9 +1,11 @@
 """Reply notifications, sent by the task worker: a commenter who ticked "E-mail
 me replies to this comment" is mailed each approved reply to it, once. The
-first e-mail to an address asks it to confirm; nothing more is sent until it
-does (an address that never confirms is asked again only after
-FOLLOWING_CONFIRM_DAYS). Every e-mail has a signed link that mutes replies to
-that comment, also as its one-click List-Unsubscribe (following.mail.message)."""
+first reply's e-mail only asks them to confirm that comment's replies (anyone
+can type any address into the form); nothing more is sent for that comment
+until they do (asked again after FOLLOWING_CONFIRM_DAYS). Every e-mail has a
+signed link that mutes replies to that comment, also as its one-click
+List-Unsubscribe (following.mail.message), and one that stops them all for the
+address."""
 
 import logging
 from datetime import timedelta
@@ -22,20 +24,21 @@ from django.utils import timezone
 from following.mail import MAIL_ERRORS, later, message
 from following.models import Follower
 
-from .models import Comment, ReplyAddress, text_without_spoilers
+from .models import Comment, CommentStatus, ReplyAddress, text_without_spoilers
 
 logger = logging.getLogger(__name__)
 CONFIRM_SALT = "comments.replies.confirm"
 MUTE_SALT = "comments.replies.mute"
+STOP_SALT = "comments.replies.stop"
 
 
-def confirm_token(address_id):
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(address_id))
+def confirm_token(comment_id):
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(comment_id))
 
 
-def address_of_confirm_token(token):
-    """The ReplyAddress's pk, or None once the token is tampered with or older
-    than FOLLOWING_CONFIRM_DAYS."""
+def comment_of_confirm_token(token):
+    """The Comment's pk, or None once the token is tampered with or older than
+    FOLLOWING_CONFIRM_DAYS."""
     try:
         value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
             token, max_age=settings.FOLLOWING_CONFIRM_DAYS * 24 * 3600
@@ -56,6 +59,17 @@ def comment_of_mute_token(token):
         return None
 
 
+def stop_token(email):
+    return signing.Signer(salt=STOP_SALT).sign_object(email)
+
+
+def email_of_stop_token(token):
+    try:
+        return signing.Signer(salt=STOP_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return None
+
+
 def reply_approved(reply_id, site_url):
     """Queue the mail about an approved reply, once the approval is saved."""
     transaction.on_commit(partial(notify_reply.enqueue, reply_id, site_url.rstrip("/")))
@@ -71,14 +85,14 @@ def claim_reply(reply_id):
     )
 
 
-def claim_asking(address):
-    """Mark the address as asked to confirm now, unless it was asked within
-    FOLLOWING_CONFIRM_DAYS: True when this task asks."""
+def claim_asking(comment):
+    """Mark the comment's writer as asked to confirm now, unless they were
+    within FOLLOWING_CONFIRM_DAYS: True when this task asks."""
     recently = timezone.now() - timedelta(days=settings.FOLLOWING_CONFIRM_DAYS)
     return bool(
-        ReplyAddress.objects.filter(Q(asked=None) | Q(asked__lt=recently))
-        .filter(pk=address.pk, confirmed=None)
-        .update(asked=timezone.now())
+        Comment.objects.filter(Q(replies_asked=None) | Q(replies_asked__lt=recently))
+        .filter(pk=comment.pk, replies_confirmed=None)
+        .update(replies_asked=timezone.now())
     )
 
 
@@ -86,12 +100,16 @@ def claim_asking(address):
 def notify_reply(reply_id, site_url, attempt=1):
     """Mail the parent comment's writer about an approved reply, when they asked
     for it: a request to confirm the first time, the reply once confirmed.
-    Checked now, not when queued: a reply no longer approved, or a comment
-    muted since, is not mailed."""
+    Checked now, not when queued: a reply no longer approved, a comment no
+    longer shown or muted since, an address stopped, is not mailed."""
     reply = (
         Comment.objects.approved()
         .select_related("parent", "review")
-        .filter(pk=reply_id, parent__notify_replies=True)
+        .filter(
+            pk=reply_id,
+            parent__notify_replies=True,
+            parent__status=CommentStatus.APPROVED,
+        )
         .first()
     )
     if reply is None:
@@ -100,13 +118,14 @@ def notify_reply(reply_id, site_url, attempt=1):
     email = Follower.normalize(parent.email)
     if Follower.normalize(reply.email) == email:
         return  # their own reply
-    address, _ = ReplyAddress.objects.get_or_create(email=email)
-    if address.confirmed is None:
-        if not claim_asking(address):
+    if ReplyAddress.objects.filter(email=email).exists():
+        return  # stopped them all
+    if parent.replies_confirmed is None:
+        if not claim_asking(parent):
             return  # asked lately, and not confirmed: nothing else is sent
         template = "comments/email/reply_confirm.txt"
-        subject = f"Confirm: e-mail me replies to my comments on {reply.review.title}"
-        undo = {"asked": address.asked}
+        subject = f"Confirm: e-mail me replies to my comment on {reply.review.title}"
+        undo = {"replies_asked": parent.replies_asked}
     elif claim_reply(reply.pk):
         template = "comments/email/reply.txt"
         subject = f"{reply.name} replied to your comment on {reply.review.title}"
@@ -122,17 +141,21 @@ def notify_reply(reply_id, site_url, attempt=1):
         "text": text_without_spoilers(reply.text),
         "reply_url": site_url + reply.get_absolute_url(),
         "confirm_url": site_url
-        + reverse("comments:confirm-replies", args=[confirm_token(address.pk)]),
+        + reverse("comments:confirm-replies", args=[confirm_token(parent.pk)]),
         "mute_url": mute_url,
+        "stop_url": site_url
+        + reverse("comments:stop-replies", args=[stop_token(email)]),
         "days": settings.FOLLOWING_CONFIRM_DAYS,
     }
     body = render_to_string(template, context)
     try:
-        mailers.default.send_messages([message(subject, body, address.email, mute_url)])
+        mailers.default.send_messages([message(subject, body, email, mute_url)])
     except MAIL_ERRORS:
-        # Not sent: free the claim, so the retry (or a later reply) may send.
+        # Not sent, or not known to be: free the claim, so the retry (or a
+        # later reply) may send. A server that failed after taking the mail may
+        # so receive it twice; a lost one would be worse.
         if undo:
-            ReplyAddress.objects.filter(pk=address.pk).update(**undo)
+            Comment.objects.filter(pk=parent.pk).update(**undo)
         else:
             Comment.objects.filter(pk=reply.pk).update(reply_mailed=None)
         delays = settings.MAIL_RETRY_MINUTES

@@ -250,6 +250,10 @@ class Comment(models.Model):
         db_default=False,
         help_text="The commenter asked to be e-mailed the approved replies.",
     )
+    # Its writer confirmed, from the first reply's e-mail, that the address is
+    # theirs and wants the replies (asked: when that e-mail was sent).
+    replies_asked = models.DateTimeField(null=True, blank=True, editable=False)
+    replies_confirmed = models.DateTimeField(null=True, blank=True, editable=False)
     # When the comment this one answers was mailed about it: claimed before
     # sending, so a reply is mailed once whatever retries or re-approvals do.
     reply_mailed = models.DateTimeField(null=True, blank=True, editable=False)
@@ -322,16 +326,15 @@ class Comment(models.Model):
 
 
 class ReplyAddress(models.Model):
-    """An address mailed about replies to its comments: the first such e-mail
-    asks it to confirm, and only a confirmed address receives more."""
+    """An address that asked for no more e-mail about replies, whatever
+    comment names it (the "stop all" link of every reply e-mail), until it
+    confirms a comment's replies again."""
 
     email = models.EmailField(unique=True)
-    created = models.DateTimeField(default=timezone.now, editable=False)
-    asked = models.DateTimeField(null=True, blank=True)
-    confirmed = models.DateTimeField(null=True, blank=True)
+    stopped = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "reply addresses"
+        verbose_name_plural = "reply addresses stopped"
         ordering = ["email"]
 
     def __str__(self):

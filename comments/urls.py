@@ -13,4 +13,5 @@ urlpatterns = [
         name="confirm-replies",
     ),
     path("comments/replies/mute/<str:token>/", views.mute_replies, name="mute-replies"),
+    path("comments/replies/stop/<str:token>/", views.stop_replies, name="stop-replies"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
+from following.models import Follower
 from reviews import stamps
 from reviews.clients import client_ip
 from reviews.models import Review
@@ -29,7 +30,12 @@ from reviews.views import ReviewPageMixin
 
 from . import moderation
 from .forms import CommentForm
-from .mail import address_of_confirm_token, comment_of_mute_token, reply_approved
+from .mail import (
+    comment_of_confirm_token,
+    comment_of_mute_token,
+    email_of_stop_token,
+    reply_approved,
+)
 from .models import Comment, ReplyAddress
 
 OWN_COMMENTS_KEY = "own_pending_comments"
@@ -309,14 +315,24 @@ def form_token(request, review_id):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm_replies(request, token):
-    address = ReplyAddress.objects.filter(pk=address_of_confirm_token(token)).first()
-    if address is None:
+    comment = (
+        Comment.objects.select_related("review")
+        .filter(pk=comment_of_confirm_token(token))
+        .first()
+    )
+    if comment is None:
         return render(request, "comments/replies.html", {"invalid": True}, status=400)
-    if request.method == "POST" and not address.confirmed:
-        address.confirmed = timezone.now()
-        address.save(update_fields=["confirmed"])
+    if request.method == "POST" and not comment.replies_confirmed:
+        Comment.objects.filter(pk=comment.pk).update(
+            replies_confirmed=timezone.now(), notify_replies=True
+        )
+        comment.replies_confirmed = True
+        # Asking again is opting in again, after a "stop all".
+        ReplyAddress.objects.filter(email=Follower.normalize(comment.email)).delete()
     return render(
-        request, "comments/replies.html", {"confirming": True, "address": address}
+        request,
+        "comments/replies.html",
+        {"confirming": True, "comment": comment, "review": comment.review},
     )
 
 
@@ -341,4 +357,22 @@ def mute_replies(request, token):
         request,
         "comments/replies.html",
         {"muting": True, "muted": muted, "review": comment.review},
+    )
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def stop_replies(request, token):
+    """No more reply e-mail to this address, about any comment."""
+    email = email_of_stop_token(token)
+    if email is None:
+        return render(request, "comments/replies.html", {"invalid": True}, status=400)
+    stopped = request.method == "POST"
+    if stopped:
+        ReplyAddress.objects.get_or_create(email=email)
+    return render(
+        request,
+        "comments/replies.html",
+        {"stopping": True, "stopped": stopped, "email": email},
     )

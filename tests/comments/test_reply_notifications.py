@@ -1,6 +1,7 @@
 """A commenter who ticks "E-mail me replies to this comment" is mailed each
-approved reply to it, once, by the worker: after confirming the address, which
-the first e-mail asks for; every e-mail has a one-click mute link."""
+approved reply to it, once, by the worker: after confirming that comment's
+replies, which the first e-mail asks for; every e-mail has a one-click mute
+link and one that stops them all for the address."""
 
 import re
 import smtplib
@@ -42,7 +43,7 @@ def parent(review):
 
 @pytest.fixture
 def confirmed(parent):
-    ReplyAddress.objects.create(email="aki@example.com", confirmed=timezone.now())
+    Comment.objects.filter(pk=parent.pk).update(replies_confirmed=timezone.now())
 
 
 def reply(parent, status=Status.APPROVED, **kwargs):
@@ -100,7 +101,7 @@ def test_the_first_approved_reply_asks_the_address_to_confirm(
     assert "Agreed" not in message.body  # the reply waits for the confirmation
 
 
-def test_an_unconfirmed_address_is_asked_once(
+def test_an_unconfirmed_comment_is_asked_about_once(
     parent, django_capture_on_commit_callbacks
 ):
     approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
@@ -108,12 +109,14 @@ def test_an_unconfirmed_address_is_asked_once(
     assert len(mail.outbox) == 1
 
 
-def test_an_address_that_never_confirmed_is_asked_again_after_a_week(
+def test_a_comment_never_confirmed_is_asked_about_again_after_a_week(
     parent, settings, django_capture_on_commit_callbacks
 ):
     approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
     days = settings.FOLLOWING_CONFIRM_DAYS
-    ReplyAddress.objects.update(asked=timezone.now() - timedelta(days=days + 1))
+    Comment.objects.filter(pk=parent.pk).update(
+        replies_asked=timezone.now() - timedelta(days=days + 1)
+    )
     approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
     assert [m.subject[:7] for m in mail.outbox] == ["Confirm", "Confirm"]
 
@@ -124,31 +127,43 @@ def test_opening_the_confirmation_link_only_asks(
     approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
     response = Client().get(link_in(mail.outbox[0], "confirm"))
     assert b"Yes, e-mail me replies" in response.content
-    assert ReplyAddress.objects.get().confirmed is None
+    parent.refresh_from_db()
+    assert parent.replies_confirmed is None
 
 
-def test_pressing_confirm_confirms_the_address(
+def test_pressing_confirm_confirms_the_comments_replies(
     parent, django_capture_on_commit_callbacks
 ):
     approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
     response = Client().post(link_in(mail.outbox[0], "confirm"))
     assert b"Replies confirmed" in response.content
-    assert ReplyAddress.objects.get().confirmed is not None
+    parent.refresh_from_db()
+    assert parent.replies_confirmed is not None
+
+
+def test_a_confirmed_comment_does_not_confirm_another_with_the_same_address(
+    review, parent, confirmed, django_capture_on_commit_callbacks
+):
+    # Anyone may type Aki's address: their comment's replies need Aki's yes.
+    posed = make_comment(review, email="aki@example.com", notify_replies=True)
+    approve(reply(posed, status=Status.PENDING), django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+    assert message.subject.startswith("Confirm")
+    assert "Agreed" not in message.body
 
 
 def test_an_expired_confirmation_link_does_not_work(parent, settings):
-    address = ReplyAddress.objects.create(email="aki@example.com")
-    token = confirm_token(address.pk)
+    token = confirm_token(parent.pk)
     later = timezone.now() + timedelta(days=settings.FOLLOWING_CONFIRM_DAYS + 1)
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
         response = Client().post(f"/comments/replies/confirm/{token}/")
     assert response.status_code == 400
-    assert ReplyAddress.objects.get().confirmed is None
+    parent.refresh_from_db()
+    assert parent.replies_confirmed is None
 
 
 def test_a_tampered_confirmation_link_does_not_work(parent):
-    address = ReplyAddress.objects.create(email="aki@example.com")
-    token = confirm_token(address.pk + 1).replace(str(address.pk + 1), str(address.pk))
+    token = confirm_token(parent.pk + 1).replace(str(parent.pk + 1), str(parent.pk))
     response = Client().post(f"/comments/replies/confirm/{token}/")
     assert response.status_code == 400
 
@@ -232,8 +247,9 @@ def test_a_reply_removed_before_the_worker_runs_is_not_mailed(parent, confirmed)
 def test_no_mail_when_the_comment_did_not_ask(
     review, django_capture_on_commit_callbacks
 ):
-    quiet = make_comment(review, email="aki@example.com")
-    ReplyAddress.objects.create(email="aki@example.com", confirmed=timezone.now())
+    quiet = make_comment(
+        review, email="aki@example.com", replies_confirmed=timezone.now()
+    )
     approve(reply(quiet, status=Status.PENDING), django_capture_on_commit_callbacks)
     assert mail.outbox == []
 
@@ -278,6 +294,52 @@ def test_a_muted_comment_gets_no_more_replies(
     Client().post(link_in(mail.outbox[0], "mute"))
     approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
+
+
+def test_no_mail_when_the_comment_is_no_longer_shown(parent, confirmed):
+    approved = reply(parent)
+    Comment.objects.filter(pk=parent.pk).update(status=Status.REMOVED)
+    notify_reply.call(approved.pk, SITE)
+    assert mail.outbox == []
+
+
+def test_a_reply_form_offers_no_reply_emails(client, review, parent):
+    page = client.get(review.get_absolute_url() + f"?reply_to={parent.pk}")
+    assert 'name="notify_replies"' not in page.content.decode()
+
+
+def test_a_reply_never_asks_for_reply_emails(client, review, parent):
+    make_comment(review, email="mei@example.com")
+    post(
+        client, review, email="mei@example.com", reply_to=parent.pk, notify_replies="on"
+    )
+    assert Comment.objects.get(parent=parent).notify_replies is False
+
+
+def test_stop_all_stops_every_comments_replies(
+    review, parent, confirmed, django_capture_on_commit_callbacks
+):
+    approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
+    response = Client().post(link_in(mail.outbox[0], "stop"))
+    assert b"Reply e-mails stopped" in response.content
+    other = make_comment(review, email="aki@example.com", notify_replies=True)
+    approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
+    approve(reply(other, status=Status.PENDING), django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+
+
+def test_confirming_a_comment_again_undoes_stop_all(
+    parent, django_capture_on_commit_callbacks
+):
+    ReplyAddress.objects.create(email="aki@example.com")
+    Client().post(f"/comments/replies/confirm/{confirm_token(parent.pk)}/")
+    approve(reply(parent, status=Status.PENDING), django_capture_on_commit_callbacks)
+    assert [m.subject[:4] for m in mail.outbox] == ["Mei "]
+
+
+def test_a_tampered_stop_link_does_not_work(parent):
+    response = Client().post("/comments/replies/stop/aki@example.com:forged/")
+    assert response.status_code == 400
 
 
 def test_a_tampered_mute_link_does_not_work(parent):
