@@ -3,6 +3,7 @@ context, and the confirmation page the moderators' e-mail links open."""
 
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .mail import reply_approved
 from .models import Comment, text_without_spoilers
 
 # Moderation actions: name -> (new status, the statuses it applies to, label).
@@ -145,7 +147,7 @@ class CommentAdmin(admin.ModelAdmin):
         # Only the status is editable: set it the way the actions do.
         if "status" in form.changed_data:
             Comment.objects.filter(pk=obj.pk).moderate(
-                obj.status, request.user, site_url=request.build_absolute_uri("/")
+                obj.status, request.user, on_reply_approved=replies_mailed(request)
             )
 
     def moderate(self, request, queryset, action, seen_status=None):
@@ -167,7 +169,7 @@ class CommentAdmin(admin.ModelAdmin):
             status,
             request.user,
             only_from=only_from,
-            site_url=request.build_absolute_uri("/"),
+            on_reply_approved=replies_mailed(request),
         )
         if changed:
             label = Comment.Status(status).label.lower()
@@ -232,6 +234,12 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/comments/comment/moderate.html", context
         )
+
+
+def replies_mailed(request):
+    """What a moderator's approval does with each reply approved: its mail to
+    the comment it answers, with links to this site."""
+    return partial(reply_approved, site_url=request.build_absolute_uri("/"))
 
 
 def pending_queue_url():

@@ -173,11 +173,11 @@ class CommentQuerySet(models.QuerySet):
             return self.filter(review__in=Review.objects.editable_by(user))
         return self.none()
 
-    def moderate(self, status, user, *, only_from=None, site_url=None):
+    def moderate(self, status, user, *, only_from=None, on_reply_approved=None):
         """Move these comments to ``status`` (those of them in one of the
-        statuses ``only_from``, when given); returns how many changed. Replies
-        approved are mailed to the comments they answer (see comments.mail),
-        with links to ``site_url``; without it, nothing is mailed.
+        statuses ``only_from``, when given); returns how many changed.
+        ``on_reply_approved``, when given, is called with the pk of each reply
+        among them approved (the admin's: comments.mail.reply_approved).
 
         One UPDATE statement: two moderators acting on the same comment at once
         leave it in one final state, with the moderator who set it.
@@ -191,7 +191,7 @@ class CommentQuerySet(models.QuerySet):
         else:
             shown = comments
         reviews = set(shown.values_list("review", flat=True))
-        notify = status == CommentStatus.APPROVED and site_url
+        notify = status == CommentStatus.APPROVED and on_reply_approved
         if notify:
             # The UPDATE does not say which rows it changed: the replies among
             # these are read first, and each one's task mails only when it
@@ -202,12 +202,9 @@ class CommentQuerySet(models.QuerySet):
         )
         if changed and reviews:
             bump(*(f"review:{pk}" for pk in reviews))
-        if changed and notify and replies:
-            # Imported here: comments.mail reads these models.
-            from .mail import reply_approved
-
+        if changed and notify:
             for reply_id in replies:
-                reply_approved(reply_id, site_url)
+                on_reply_approved(reply_id)
         return changed
 
 

@@ -6,6 +6,7 @@ link and one that stops them all for the address."""
 import re
 import smtplib
 from datetime import timedelta
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -15,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments.mail import confirm_token, notify_reply
+from comments.mail import confirm_token, notify_reply, reply_approved
 from comments.models import Comment, ReplyAddress
 from tests.conftest import logged_in
 from tests.factories import make_comment, make_review
@@ -57,7 +58,9 @@ def approve(reply_, django_capture_on_commit_callbacks):
     """Approve ``reply_`` as moderators do (the queryset's moderate())."""
     with django_capture_on_commit_callbacks(execute=True):
         Comment.objects.filter(pk=reply_.pk).moderate(
-            Status.APPROVED, None, site_url=SITE + "/"
+            Status.APPROVED,
+            None,
+            on_reply_approved=partial(reply_approved, site_url=SITE),
         )
 
 
