@@ -61,9 +61,10 @@ test: setup lint check
 
 # Requests per second per page under gunicorn, beside a trivial view; fills its
 # own database (bench.sqlite3, or DATABASE_URL). Knobs: see bench/run.py.
-# BENCH_MODE=mixed: readers and writes at once, per cache design (bench/mixed.py).
+# BENCH_MODE=mixed: readers and writes at once, per cache design (bench/mixed.py);
+# BENCH_MODE=front: hits through Varnish beside Django's own (bench/front.py).
 bench: setup
-	$(PYTHON) -m bench.$(if $(filter mixed,$(BENCH_MODE)),mixed,run)
+	$(PYTHON) -m bench.$(if $(filter mixed front,$(BENCH_MODE)),$(BENCH_MODE),run)
 
 # Lighthouse on four pages, mobile and desktop, under gunicorn with debug off and
 # its own database (audit.sqlite3); fails below 100 in accessibility, best
