@@ -184,8 +184,9 @@ class ReviewQuerySet(models.QuerySet):
         cards: up to four more on its show, newest first, and the reviews of the
         nearest episodes before and after it. One query: the four newest, the
         one before and the one after are each a subquery, found again among the
-        rows."""
-        others = self.for_cards().filter(show=review.show_id).exclude(pk=review.pk)
+        rows. The subqueries are of the bare reviews: with the cards' joins and
+        comment count, building them cost more than the query."""
+        others = self.filter(show=review.show_id).exclude(pk=review.pk)
         wanted = Q(pk__in=models.Subquery(others.values("pk")[:4]))
         number = review.episode.number if review.episode else None
         if number is not None:
@@ -197,7 +198,7 @@ class ReviewQuerySet(models.QuerySet):
             )
             wanted |= Q(pk__in=models.Subquery(before.values("pk")[:1]))
             wanted |= Q(pk__in=models.Subquery(after.values("pk")[:1]))
-        found = list(others.filter(wanted))  # newest first
+        found = list(others.for_cards().filter(wanted))  # newest first
         episodes = [o for o in found if o.episode] if number is not None else []
         # max() and min() keep the first of equals: the newest review.
         return {
