@@ -6,11 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.forms import ReviewFilterForm
 from reviews.models import Review
 from tests.factories import (
     make_author,
@@ -400,6 +402,22 @@ def test_review_list_ignores_nonsense_filters(client, catalogue):
     response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["reviews"]) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"kind": "episode", "min_score": "5", "sort": "score", "show": "<nope>"},
+        {"min_score": "5.0", "genre": '"><b>', "author": "x"},
+    ],
+)
+def test_filter_menus_are_written_as_djangos_select_writes_them(catalogue, query):
+    form = ReviewFilterForm(query or None)
+    for field in form:
+        written = str(field)
+        field.field.widget.__class__ = forms.Select
+        assert written == str(field)
 
 
 def test_review_list_paginates_by_twelve(client, catalogue):

@@ -1,4 +1,8 @@
 from django import template
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..admin import pending_queue_url
 from ..models import Comment
@@ -33,3 +37,70 @@ def pending_comments(context):
     if not user.has_perm("comments.view_comment"):
         return None
     return Comment.objects.for_staff(user).pending().count(), pending_queue_url()
+
+
+PENDING_NOTES = {
+    False: "Your comment is awaiting moderation. Only you can see it until a "
+    "moderator approves it.",
+    True: "Awaiting moderation: readers cannot see it yet.",
+}
+
+
+@register.simple_tag(takes_context=True)
+def comment_article(context, comment, can_reply):
+    """One comment of the section's list, as its <article>: written here, not by
+    an included template, since a page has up to COMMENTS_PER_PAGE of them and
+    their templates were most of the page's time. Its dates are the date filter's
+    "Y-m-d\\TH:i:sO" and "j M Y, H:i", in the current time zone."""
+    if comment.is_removed():
+        return format_html(
+            '<article class="comment comment-removed" id="comment-{}"><p '
+            'class="comment-status">This comment was removed by a moderator.</p>'
+            "</article>",
+            comment.pk,
+        )
+    pending = comment.is_pending()
+    if url := comment.website_url:
+        author = format_html(
+            '<a href="{}" rel="nofollow ugc noopener">{}</a>', url, comment.name
+        )
+    else:
+        author = comment.name
+    created = timezone.localtime(comment.created)
+    written = (
+        f"{created.day} {MONTHS_3[created.month].title()} {created.year:04d}, "
+        f"{created:%H:%M}"
+    )
+    status = reply = ""
+    if pending:
+        note = PENDING_NOTES[bool(context.get("comment_moderator"))]
+        status = format_html('<p class="comment-status">{}</p>\n  ', note)
+    elif can_reply:
+        start = context.get("comments_start")
+        reply = format_html(
+            '\n  <p class="comment-actions"><a href="?{}reply_to={}#comment-form">'
+            'Reply<span class="visually-hidden"> to {}</span></a></p>',
+            format_html("comments_from={}&amp;", start) if start else "",
+            comment.pk,
+            comment.name,
+        )
+    return format_html(
+        '<article class="comment{}" id="comment-{}">\n'
+        '  <header class="comment-header">\n'
+        '    <p class="comment-author">{}</p>\n'
+        '    <a class="comment-date" href="#comment-{}"><time datetime="{}">{}'
+        "</time></a>\n"
+        "  </header>\n"
+        '  {}<div class="comment-text" dir="auto">{}</div>{}\n'
+        "</article>",
+        " comment-pending" if pending else "",
+        comment.pk,
+        author,
+        comment.pk,
+        f"{created:%Y-%m-%dT%H:%M:%S%z}",
+        written,
+        status,
+        # Rendered and sanitized when the comment was saved (Comment.save()).
+        mark_safe(comment.text_html),
+        reply,
+    )

@@ -77,8 +77,8 @@ class HomeView(PublishedReviewsMixin, TemplateView):
         # The shows airing now, A to Z, each with its latest scored review.
         airing = (
             Review.objects.published()
-            .filter(score__isnull=False, show__airing_status=Show.Airing.AIRING)
-            .latest_of_each_show()
+            .filter(score__isnull=False)
+            .latest_of_each_show(Show.objects.filter(airing_status=Show.Airing.AIRING))
             .select_related("show", "episode")
             .order_by("show__title", "show_id")
         )

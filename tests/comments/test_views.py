@@ -1,10 +1,11 @@
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail, signing
 from django.db import connection, transaction
+from django.template.defaultfilters import date
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -107,6 +108,19 @@ def test_hostile_website_is_never_linked():
 
 
 # Posting: validation
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_comment_dates_are_written_as_the_date_filter_writes_them(
+    client, review, settings, zone
+):
+    settings.TIME_ZONE = zone
+    created = timezone.make_aware(datetime(2025, 1, 5, 7, 3, 9))
+    make_comment(review, created=created)
+    with timezone.override(zone):
+        machine = date(created, r"Y-m-d\TH:i:sO")
+        shown = date(created, "j M Y, H:i")
+    assert f'<time datetime="{machine}">{shown}</time>' in page(client, review)
 
 
 def test_form_requires_name_email_and_text(client, review):
