@@ -12,7 +12,6 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from following.mail import MAIL_ERRORS, later, message
 from following.models import Follower
+from following.rules import signed, unsigned
 
 from .models import Comment, CommentStatus, ReplyAddress, text_without_spoilers
 
@@ -33,41 +33,30 @@ STOP_SALT = "comments.replies.stop"
 
 
 def confirm_token(comment_id):
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(comment_id))
+    return signed(str(comment_id), CONFIRM_SALT, expires=True)
 
 
 def comment_of_confirm_token(token):
-    """The Comment's pk, or None once the token is tampered with or older than
-    FOLLOWING_CONFIRM_DAYS."""
-    try:
-        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
-            token, max_age=settings.FOLLOWING_CONFIRM_DAYS * 24 * 3600
-        )
-    except signing.BadSignature:
-        return None
-    return int(value)
+    """The Comment's pk, or None (tampered with, or expired)."""
+    value = unsigned(token, CONFIRM_SALT, expires=True)
+    return None if value is None else int(value)
 
 
 def mute_token(comment_id):
-    return signing.Signer(salt=MUTE_SALT).sign(str(comment_id))
+    return signed(str(comment_id), MUTE_SALT)
 
 
 def comment_of_mute_token(token):
-    try:
-        return int(signing.Signer(salt=MUTE_SALT).unsign(token))
-    except signing.BadSignature:
-        return None
+    value = unsigned(token, MUTE_SALT)
+    return None if value is None else int(value)
 
 
 def stop_token(email):
-    return signing.Signer(salt=STOP_SALT).sign_object(email)
+    return signed(email, STOP_SALT)
 
 
 def email_of_stop_token(token):
-    try:
-        return signing.Signer(salt=STOP_SALT).unsign_object(token)
-    except signing.BadSignature:
-        return None
+    return unsigned(token, STOP_SALT)
 
 
 def reply_approved(reply_id, site_url):

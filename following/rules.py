@@ -11,42 +11,53 @@ MANAGE_SALT = "following.manage"
 UNSUBSCRIBE_SALT = "following.unsubscribe"
 
 
+def signed(value, salt, *, expires=False):
+    """The token of an e-mail's link, for ``value`` (a string): signed, and
+    dated when it ``expires`` (after FOLLOWING_CONFIRM_DAYS)."""
+    signer = signing.TimestampSigner if expires else signing.Signer
+    return signer(salt=salt).sign(value)
+
+
+def unsigned(token, salt, *, expires=False):
+    """The value a link's token holds, or None when it was tampered with or,
+    when it ``expires``, is older than FOLLOWING_CONFIRM_DAYS."""
+    try:
+        if expires:
+            return signing.TimestampSigner(salt=salt).unsign(
+                token, max_age=settings.FOLLOWING_CONFIRM_DAYS * 24 * 3600
+            )
+        return signing.Signer(salt=salt).unsign(token)
+    except signing.BadSignature:
+        return None
+
+
 def confirm_token(follow_id):
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(follow_id))
+    return signed(str(follow_id), CONFIRM_SALT, expires=True)
 
 
 def follow_of_confirm_token(token):
-    """The Follow's pk, or None once the token is tampered with or older than
-    FOLLOWING_CONFIRM_DAYS."""
-    try:
-        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
-            token, max_age=settings.FOLLOWING_CONFIRM_DAYS * 24 * 3600
-        )
-    except signing.BadSignature:
-        return None
-    return int(value)
+    """The Follow's pk, or None (tampered with, or expired)."""
+    value = unsigned(token, CONFIRM_SALT, expires=True)
+    return None if value is None else int(value)
 
 
 def manage_token(follower_id):
-    return signing.Signer(salt=MANAGE_SALT).sign(str(follower_id))
+    return signed(str(follower_id), MANAGE_SALT)
 
 
 def follower_of_manage_token(token):
-    try:
-        return int(signing.Signer(salt=MANAGE_SALT).unsign(token))
-    except signing.BadSignature:
-        return None
+    value = unsigned(token, MANAGE_SALT)
+    return None if value is None else int(value)
 
 
 def unsubscribe_token(follower_id, show_id):
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(f"{follower_id}-{show_id}")
+    return signed(f"{follower_id}-{show_id}", UNSUBSCRIBE_SALT)
 
 
 def follow_of_unsubscribe_token(token):
     """(follower pk, show pk), or None for a tampered token."""
-    try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-    except signing.BadSignature:
+    value = unsigned(token, UNSUBSCRIBE_SALT)
+    if value is None:
         return None
     follower, show = value.split("-")
     return int(follower), int(show)
