@@ -55,6 +55,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def writes(django_capture_on_commit_callbacks):
+    """Runs the on-commit work (cache invalidation, mail) of the writes made
+    inside it, as the end of a request's transaction would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def staff_author(username, group):
     user = make_user(username, groups=[group])
     Author.for_user(user)

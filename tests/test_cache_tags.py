@@ -32,12 +32,6 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
 
 
-@pytest.fixture
-def writes(django_capture_on_commit_callbacks):
-    """Runs the on-commit invalidation of the writes made inside it."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 class Site:
     """Two shows, each with an episode, a writer and a published review; the
     first show in a genre."""

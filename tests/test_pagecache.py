@@ -27,13 +27,6 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
 
 
-@pytest.fixture
-def writes(django_capture_on_commit_callbacks):
-    """Runs the on-commit invalidation of the writes made inside it, as the end
-    of a request's transaction would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def cache_state(response):
     return response.get("X-Page-Cache")
 

@@ -4,14 +4,12 @@ replies, which the first e-mail asks for; every e-mail has a one-click mute
 link and one that stops them all for the address."""
 
 import re
-import smtplib
 from datetime import timedelta
 from functools import partial
 from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,6 +18,7 @@ from comments.mail import confirm_token, notify_reply, reply_approved
 from comments.models import Comment, ReplyAddress
 from tests.conftest import logged_in
 from tests.factories import make_comment, make_review
+from tests.following.test_delivery import RefusesOnce
 from tests.test_tasks import run_worker
 
 from .test_admin import bulk
@@ -353,21 +352,11 @@ def test_a_tampered_mute_link_does_not_work(parent):
 # On the worker
 
 
-class RefusesOnce(EmailBackend):
-    refused = False
-
-    def send_messages(self, messages):
-        if not RefusesOnce.refused:
-            RefusesOnce.refused = True
-            raise smtplib.SMTPServerDisconnected("try later")
-        return super().send_messages(messages)
-
-
 def test_a_mail_server_that_refuses_then_accepts_sends_the_reply_once(
     parent, confirmed, settings, caplog
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusesOnce"}}
+    settings.MAILERS = {"default": {"BACKEND": f"{RefusesOnce.__module__}.RefusesOnce"}}
     RefusesOnce.refused = False
     notify_reply.enqueue(reply(parent).pk, SITE)
     run_worker()
