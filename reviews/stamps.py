@@ -17,7 +17,7 @@ SALT = "reviews.comment-form"
 # A token as dated() writes it, as a form field's value: subject (a number),
 # seconds with three decimals, 16 hex of nonce and the signature (43 characters
 # of SHA-256). Anchored on 'value="', it is found in a 20 KB page in 9 us.
-TOKEN_VALUE = re.compile(r'value="(\d+:\d+\.\d{3}:[0-9a-f]{16}:[\w-]{43})"')
+TOKEN_VALUE = re.compile(rb'value="(\d+:\d+\.\d{3}:[0-9a-f]{16}:[\w-]{43})"')
 
 
 def signer():
@@ -50,14 +50,15 @@ def by_esi(request):
 
 
 def restamp(html):
-    """``html`` with each of our tokens in its form fields dated now (same
-    subject, same length, so the page's other headers still hold)."""
+    """``html`` (a page's bytes) with each of our tokens in its form fields
+    dated now (same subject, same length, so the page's other headers still
+    hold)."""
 
     def fresh(match):
         try:
-            subject, _ = read(match[1])
+            subject, _ = read(match[1].decode())
         except (signing.BadSignature, ValueError):
             return match[0]
-        return f'value="{dated(subject)}"'
+        return f'value="{dated(subject)}"'.encode()
 
     return TOKEN_VALUE.sub(fresh, html)

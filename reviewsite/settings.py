@@ -224,6 +224,18 @@ PAGE_CACHE_SECONDS = int(
         "DJANGO_PAGE_CACHE_SECONDS", "3600" if os.environ.get("REDIS_URL") else "0"
     )
 )
+# Each worker keeps the pages it served last (up to this many bytes of them), so
+# a hit fetches only its tags' check from Redis, not the page (reviews.pagecache).
+PAGE_CACHE_HELD_BYTES = int(
+    os.environ.get("DJANGO_PAGE_CACHE_HELD_BYTES", str(32 * 1024 * 1024))
+)
+# For this long after a worker found a held page current in Redis, it serves it
+# without asking again: a write made on another server or worker reaches a page
+# this much later at most (one made in the worker itself, at once; a front
+# cache's fetches always ask). 0: every hit asks Redis.
+PAGE_CACHE_RECHECK_SECONDS = float(
+    os.environ.get("DJANGO_PAGE_CACHE_RECHECK_SECONDS", "0.25")
+)
 # How many pages one client address may add to the page cache in a minute;
 # past that its pages are rendered and not stored (reviews.pagecache).
 PAGE_CACHE_STORES_PER_MINUTE = int(

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from reviews.models import Author
+from reviews.pagecache.pages import Held
 from tests.factories import Catalogue, make_user
 
 
@@ -45,14 +46,19 @@ def test_settings(settings, tmp_path):
     # tests/test_fragments.py turn the caches on.
     settings.PAGE_CACHE_SECONDS = 0
     settings.FRAGMENT_CACHE_SECONDS = 0
+    # A test's process is every worker at once: each of its requests asks
+    # Redis (tests/test_pagecache.py tests the moment a worker trusts).
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and cached pages never leak from one test into another."""
     cache.clear()
+    Held.clear()
     yield
     cache.clear()
+    Held.clear()
 
 
 @pytest.fixture

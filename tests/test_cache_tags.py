@@ -2,6 +2,7 @@
 the pages showing what it changed, and leaves the others warm; a fragment
 built from a changed object is never served; a hit is one round trip."""
 
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -15,6 +16,7 @@ from comments.models import Comment
 from ratings.models import rate
 from reviews import pagecache
 from reviews.models import Genre, Review
+from reviews.pagecache.pages import Held
 from reviews.pagecache.tags import _start_clock
 from tests.factories import (
     make_author,
@@ -417,3 +419,80 @@ def test_on_redis_a_bumped_tag_makes_the_stored_page_cold(client, writes):
     response = client.get(review.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
     assert "Through the script" in response.content.decode()
+
+
+@redis_only
+def test_a_hit_on_a_page_the_worker_holds_fetches_only_its_check(client):
+    url = make_review().get_absolute_url()
+    client.get(url)  # stored, and held by this worker
+    with mock.patch.object(Held, "put", side_effect=AssertionError("page fetched")):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+
+
+@redis_only
+def test_a_page_found_current_a_moment_ago_is_served_without_asking_redis(
+    client, settings
+):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    url = make_review().get_absolute_url()
+    client.get(url)
+    client.get(url)  # found current
+    with mock.patch.object(cache.client, "run", side_effect=AssertionError("asked")):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+
+
+@redis_only
+def test_a_write_in_the_worker_reaches_its_held_pages_at_once(client, settings, writes):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    review = make_review()
+    client.get(review.get_absolute_url())
+    client.get(review.get_absolute_url())
+    with writes():
+        make_comment(review, text="Seen at once")
+    response = client.get(review.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Seen at once" in response.content.decode()
+
+
+@redis_only
+def test_a_write_elsewhere_reaches_a_held_page_once_its_moment_is_over(
+    client, settings, monkeypatch
+):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0.25
+    review = make_review()
+    client.get(review.get_absolute_url())
+    client.get(review.get_absolute_url())
+    # Another server's write: the tag's version moves on, no signal here.
+    cache.set(f"tag:review:{review.pk}", cache.incr("tags:clock"), None)
+    assert client.get(review.get_absolute_url())["X-Page-Cache"] == "hit"
+    later = time.monotonic() + 0.25
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert client.get(review.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+@redis_only
+def test_a_front_cache_fetch_always_asks_redis(client, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    settings.FRONT_CACHES = ["http://127.0.0.1:1"]
+    url = make_review().get_absolute_url()
+    esi = {"HTTP_SURROGATE_CAPABILITY": "varnish=ESI/1.0"}
+    client.get(url, **esi)
+    client.get(url, **esi)
+    with mock.patch.object(cache.client, "run", wraps=cache.client.run) as runs:
+        assert client.get(url, **esi)["X-Page-Cache"] == "hit"
+    assert runs.call_count == 1
+
+
+def test_a_worker_holds_pages_up_to_its_bytes_the_oldest_used_dropped_first(
+    settings,
+):
+    settings.PAGE_CACHE_HELD_BYTES = 250
+    page = b'{"status": 200, "headers": []}\n' + b"x" * 100
+    Held.put("a", b"1", page)
+    Held.put("b", b"1", page)
+    Held.used("a", Held.get("a"))
+    Held.put("c", b"1", page)
+    assert Held.get("b") is None and Held.get("a") and Held.get("c")
+    assert Held.size == 200

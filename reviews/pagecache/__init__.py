@@ -20,9 +20,13 @@ A scheduled review needs no write: the cache also holds when the next one goes
 out, and the first request after that time bumps the tags of the reviews that
 went out (and ``reviews``).
 
-A cache hit is one round trip: the page is stored as bytes (its tags, their
-versions, its status and headers, its body), and on Redis one script gets it,
-checks its tags' versions and reads the clock and the next publication time.
+A cache hit is one round trip at most: the page is stored as bytes (its tags,
+their versions, its status and headers, its body), and on Redis one script
+checks its tags' versions, reads the clock and the next publication time, and
+sends the page only to a worker that does not hold it already (pages.Held).
+A worker that found a page current less than PAGE_CACHE_RECHECK_SECONDS ago
+serves it without asking: a write made elsewhere reaches it that much later
+(a write in the worker itself, and a front cache's fetch, at once).
 
 What is never stored nor served from here: requests with a session or messages
 cookie (staff, a commenter with a pending comment, a message to show) or a

@@ -35,6 +35,7 @@ from .tags import (
     _start_clock,
     next_publication_changed,
     publish_due,
+    tags_bumped,
 )
 
 NEVER_CACHED_PATHS = ("/admin/", "/reviews/preview/", "/markdownx/", "/healthz")
@@ -52,20 +53,20 @@ QUERY_PARAMETERS = frozenset(
 
 # A page is kept as two values: its tags' versions ("<stamp>\n<tags>\n<versions>",
 # small, checked by the script) and the page ("<stamp>\n<status and headers as
-# JSON>\n<body>", sent as it is: a large value through Lua costs more than the
-# round trip it saves). The same random stamp in both says they were stored
-# together.
+# JSON>\n<body>"). The same random stamp in both says they were stored together.
 #
-# One round trip: the script gets the tags' versions of the page and checks
-# them, and reads the clock and the next publication time; the page comes in
-# the same pipeline. KEYS: the page's tags, the clock, the next publication;
-# ARGV: the tags' key prefix. Returns {clock, next publication, the page's
-# stamp when its tags are current}.
+# One round trip, one command: the script gets the tags' versions of the page
+# and checks them, reads the clock and the next publication time, and returns
+# the page itself only when this process does not hold it already (Held: its
+# stamp is sent), so a hit mostly moves a few bytes. KEYS: the page's tags, the
+# clock, the next publication, the page; ARGV: the tags' key prefix, the stamp
+# held. Returns {clock, next publication, the page's stamp when its tags are
+# current, the page when current and not held}.
 LOOKUP_SCRIPT = """
 local head = redis.call('GET', KEYS[1])
 local state = redis.call('MGET', KEYS[2], KEYS[3])
 if not head then
-  return {state[1], state[2], false}
+  return {state[1], state[2], false, false}
 end
 local first = string.find(head, '\\n', 1, true)
 local second = string.find(head, '\\n', first + 1, true)
@@ -78,12 +79,87 @@ local i = 0
 for version in string.gmatch(string.sub(head, second + 1), '%S+') do
   i = i + 1
   if current[i] ~= version then
-    return {state[1], state[2], false}
+    return {state[1], state[2], false, false}
   end
 end
-return {state[1], state[2], string.sub(head, 1, first - 1)}
+local stamp = string.sub(head, 1, first - 1)
+if stamp == ARGV[2] then
+  return {state[1], state[2], stamp, false}
+end
+return {state[1], state[2], stamp, redis.call('GET', KEYS[4]) or false}
 """
 _script = []  # registered once per process
+
+
+class Held:
+    """The pages this process served or stored last, parsed, by key: a hit on
+    one of them fetches only its tags' check (LOOKUP_SCRIPT). Each is kept
+    with its stamp, so only the very version Redis holds is ever served.
+    Bounded by PAGE_CACHE_HELD_BYTES, the oldest used dropped first."""
+
+    pages = {}  # key: (stamp, status, headers, body)
+    size = 0
+    # key: (when its tags were found current, the clock, the next publication)
+    checked = {}
+
+    @classmethod
+    def get(cls, key):
+        return cls.pages.get(key)
+
+    @classmethod
+    def put(cls, key, stamp, entry):
+        """Parses ``entry`` (the page as stored) and holds it; returns it."""
+        page = parsed(stamp, entry)
+        body = page[3]
+        if len(body) > settings.PAGE_CACHE_HELD_BYTES:
+            return page
+        if (old := cls.pages.pop(key, None)) is not None:
+            cls.size -= len(old[3])
+        cls.checked.pop(key, None)
+        cls.pages[key] = page
+        cls.size += len(body)
+        while cls.size > settings.PAGE_CACHE_HELD_BYTES:
+            oldest = next(iter(cls.pages))
+            cls.size -= len(cls.pages.pop(oldest)[3])
+            cls.checked.pop(oldest, None)
+        return page
+
+    @classmethod
+    def used(cls, key, page):
+        """Moves ``key`` last, the newest used."""
+        cls.pages[key] = cls.pages.pop(key, page)
+
+    @classmethod
+    def found_current(cls, key, clock, next_publication):
+        cls.checked[key] = (time.monotonic(), clock, next_publication)
+
+    @classmethod
+    def recently_checked(cls, key):
+        """(clock, next publication) when ``key``'s tags were found current
+        less than PAGE_CACHE_RECHECK_SECONDS ago and no review has gone out
+        since; else None."""
+        if (seen := cls.checked.get(key)) is None:
+            return None
+        when, clock, next_publication = seen
+        if time.monotonic() - when >= settings.PAGE_CACHE_RECHECK_SECONDS:
+            return None
+        if next_publication is None or 0 < next_publication <= time.time():
+            return None
+        return clock, next_publication
+
+    @classmethod
+    def forget_checks(cls, **kwargs):
+        """After a write in this process: every page is checked again."""
+        cls.checked.clear()
+
+    @classmethod
+    def clear(cls):
+        cls.pages.clear()
+        cls.checked.clear()
+        cls.size = 0
+
+
+tags_bumped.connect(Held.forget_checks, dispatch_uid="pagecache-held")
 
 
 def _redis():
@@ -100,18 +176,25 @@ def _number(value):
         return None
 
 
-def _page(stamp, entry):
-    """The stored page, when it is the one whose tags were found current."""
-    if stamp is None or entry is None:
-        return None
-    entry_stamp, page = entry.split(b"\n", 1)
-    return page if entry_stamp == stamp else None
+def parsed(stamp, entry):
+    """(stamp, status, headers, body) of a page as stored, without its stamp."""
+    meta, body = entry.split(b"\n", 1)
+    meta = json.loads(meta)
+    return stamp, meta["status"], meta["headers"], body
 
 
-def lookup(key):
+def _split(entry):
+    """(stamp, the rest) of a page as stored."""
+    stamp, page = entry.split(b"\n", 1)
+    return stamp, page
+
+
+def lookup(key, trust_recent=True):
     """(clock, next publication, the page stored at ``key`` if its tags are
-    current, or None): from Redis in one round trip, from another cache in
-    two calls. ``key`` None: no page, the clock and next publication only."""
+    current, as (stamp, status, headers, body), or None): from Redis in one
+    round trip, from another cache in two calls; or, ``trust_recent``, from
+    this process alone when it found them current a moment ago (Held). ``key``
+    None: no page, the clock and next publication only."""
     redis = _redis()
     if redis is None:
         values = cache.get_many([f"{key}:tags", key]) if key else {}
@@ -121,46 +204,61 @@ def lookup(key):
             names = [TAG_KEY + tag for tag in tags.decode().split()]
             versions = [int(number) for number in numbers.split()]
         found = cache.get_many([CLOCK_KEY, NEXT_PUBLICATION_KEY, *names])
-        if [found.get(name) for name in names] != versions:
-            stamp = None
-        page = _page(stamp, values.get(key))
+        page = None
+        current = [found.get(name) for name in names] == versions
+        if stamp is not None and current and (entry := values.get(key)):
+            entry_stamp, rest = _split(entry)
+            if entry_stamp == stamp:
+                page = parsed(stamp, rest)
         return found.get(CLOCK_KEY), found.get(NEXT_PUBLICATION_KEY), page
-    names = [f"{key}:tags" if key else "-", CLOCK_KEY, NEXT_PUBLICATION_KEY]
-    names = [cache.make_key(name) for name in names] + [cache.make_key(TAG_KEY)]
+    held = Held.get(key) if key else None
+    if held and trust_recent and (recent := Held.recently_checked(key)):
+        return *recent, held
+    names = [f"{key}:tags" if key else "-", CLOCK_KEY, NEXT_PUBLICATION_KEY, key or "-"]
+    names = [cache.make_key(name) for name in names]
+    arguments = [cache.make_key(TAG_KEY), held[0] if held else b""]
     try:
-        (clock, next_publication, stamp), entry = redis.run(
-            partial(_lookup_on, names, cache.make_key(key or "-"))
+        clock, next_publication, stamp, entry = redis.run(
+            partial(_lookup_on, names, arguments)
         )
     except ConnectionInterrupted:
         return None, None, None
-    return _number(clock), _number(next_publication), _page(stamp, entry)
+    clock, next_publication, page = _number(clock), _number(next_publication), None
+    if stamp is not None:
+        if entry is not None:
+            entry_stamp, rest = _split(entry)
+            if entry_stamp == stamp:
+                page = Held.put(key, stamp, rest)
+        elif held is not None and held[0] == stamp:
+            page = held
+            Held.used(key, held)
+        if page is not None:
+            Held.found_current(key, clock, next_publication)
+    return clock, next_publication, page
 
 
-def _lookup_on(names, page_key, client):
+def _lookup_on(names, arguments, client):
     if not _script:
         _script.append(get_redis_connection("default").register_script(LOOKUP_SCRIPT))
-    for _ in range(2):
-        # evalsha, not the Script object: in a pipeline it first asks whether
-        # the script is loaded, one more round trip each time.
-        pipe = client.pipeline(transaction=False)
-        pipe.evalsha(_script[0].sha, 3, *names)
-        pipe.get(page_key)
-        try:
-            return pipe.execute()
-        except NoScriptError:  # Redis restarted, or its scripts flushed
-            client.script_load(LOOKUP_SCRIPT)
-    raise NoScriptError("the page cache's script could not be loaded")
+    try:
+        # evalsha, not the Script object, which first asks whether the
+        # script is loaded: one more round trip each time.
+        return client.evalsha(_script[0].sha, len(names), *names, *arguments)
+    except NoScriptError:  # Redis restarted, or its scripts flushed
+        client.script_load(LOOKUP_SCRIPT)
+        return client.evalsha(_script[0].sha, len(names), *names, *arguments)
 
 
 def store_page(key, response, versions):
-    stamp = secrets.token_hex(4)
+    stamp = secrets.token_hex(4).encode()
     tags = " ".join(versions)
     numbers = " ".join(str(version) for version in versions.values())
-    head = f"{stamp}\n{tags}\n{numbers}".encode()
+    head = stamp + f"\n{tags}\n{numbers}".encode()
     meta = json.dumps(
         {"status": response.status_code, "headers": list(response.items())}
     )
-    entry = f"{stamp}\n{meta}\n".encode() + response.content
+    page = f"{meta}\n".encode() + response.content
+    entry = stamp + b"\n" + page
     seconds = settings.PAGE_CACHE_SECONDS
     redis = _redis()
     if redis is None:
@@ -177,13 +275,13 @@ def store_page(key, response, versions):
 
     with suppress(ConnectionInterrupted):
         redis.run(store)
+        Held.put(key, stamp, page)
 
 
 def stored_response(page):
-    meta, body = page.split(b"\n", 1)
-    meta = json.loads(meta)
-    response = HttpResponse(body, status=meta["status"])
-    for name, value in meta["headers"]:
+    _, status, headers, body = page
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
         response[name] = value
     return response
 
@@ -213,16 +311,17 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not (settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS):
             return self.render(request)
-        key, only_known = None, False
+        key, only_known, by_esi = None, False, False
         if self.may_use_cache(request):
             query, only_known = self.known_query(request)
             # Pages rendered by other code are never served.
             key = f"pages:{settings.RELEASE}:{request.get_host()}"
             key += f":{request.path}{query}"
-            if stamps.by_esi(request):
+            if by_esi := stamps.by_esi(request):
                 # Holds an ESI include where others hold the form's token.
                 key += ":esi"
-        clock, next_publication, entry = lookup(key)
+        # A front cache keeps what it fetches: it is always checked in Redis.
+        clock, next_publication, entry = lookup(key, trust_recent=not by_esi)
         if clock is None:
             clock = _start_clock()
         if (
@@ -241,7 +340,7 @@ class PageCacheMiddleware:
             front_cache_age(response, next_publication, only_known)
             if response.get("Content-Type", "").startswith("text/html"):
                 # Its forms' dated tokens date this reader's fetch (stamps).
-                response.content = stamps.restamp(response.content.decode())
+                response.content = stamps.restamp(response.content)
             return response
         rendering = Rendering(clock)
         token = _rendering.set(rendering)

@@ -689,5 +689,5 @@ def test_a_robot_posting_at_once_from_a_cached_page_is_not_approved(
 
 def test_a_token_that_is_not_ours_is_left_alone_by_the_cache():
     lookalike = "12:1733140000.123:0123456789abcdef:" + "x" * 43
-    page = f'<input name="token" value="{lookalike}">'
+    page = f'<input name="token" value="{lookalike}">'.encode()
     assert stamps.restamp(page) == page
