@@ -216,7 +216,6 @@ def pages():
     review = (
         Review.objects.published()
         .filter(kind=Review.Kind.EPISODE)
-        .with_comment_count()
         .select_related("show", "author")
         .order_by(Abs(F("comment_count") - 50), "-published_at")
         .first()

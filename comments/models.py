@@ -191,6 +191,8 @@ class CommentQuerySet(models.QuerySet):
         else:
             shown = comments
         reviews = set(shown.values_list("review", flat=True))
+        # Its replies' too: they show, or not, with it.
+        counted = set(comments.values_list("review", flat=True))
         notify = status == CommentStatus.APPROVED and on_reply_approved
         if notify:
             # The UPDATE does not say which rows it changed: the replies among
@@ -200,6 +202,8 @@ class CommentQuerySet(models.QuerySet):
         changed = comments.update(
             status=status, moderated_by=user, moderated_at=timezone.now()
         )
+        if changed:
+            Review.objects.filter(pk__in=counted).recount_comments()
         if changed and reviews:
             bump(*(f"review:{pk}" for pk in reviews))
         if changed and notify:
@@ -351,10 +355,21 @@ class ReplyAddress(models.Model):
 @receiver(post_save, sender=Comment, dispatch_uid="pages-comment-saved")
 def comment_saved(sender, instance, created, **kwargs):
     if not created or instance.is_approved():
+        Review.objects.filter(pk=instance.review_id).recount_comments()
         bump(f"review:{instance.review_id}")
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="pages-comment-deleted")
 def comment_deleted(sender, instance, **kwargs):
+    # A reply deleted with its comment, or with its review, counts as well.
+    Review.objects.filter(pk=instance.review_id).recount_comments()
     if instance.is_approved():
         bump(f"review:{instance.review_id}")
+
+
+@receiver(post_save, sender=Review, dispatch_uid="comments-review-restored")
+def review_restored(sender, instance, raw, **kwargs):
+    """A review saved as stored (a revision restored, a fixture loaded) holds
+    no count of its own (reversion keeps none): it is counted again."""
+    if raw:
+        Review.objects.filter(pk=instance.pk).recount_comments()

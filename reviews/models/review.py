@@ -41,7 +41,8 @@ def publication_time_now():
     return timezone.now().replace(microsecond=0)
 
 
-@reversion.register()
+# A revision keeps what the writer wrote, not the comments' count of the day.
+@reversion.register(exclude=["comment_count"])
 class Review(Shown, CoverImage, Signature):
     """A review. Its Signature (sign-off, support link) is the writer's
     profile's, copied when the review is started, so that a later change of
@@ -192,6 +193,12 @@ class Review(Shown, CoverImage, Signature):
     reading_time = models.PositiveSmallIntegerField(
         "reading time (minutes)", default=1, editable=False
     )
+    # Its approved comments as the comment section shows them, written only by
+    # ReviewQuerySet.recount_comments() when its comments change (comments.models):
+    # a card reads it, the home page sorts by it, and no page counts comments.
+    comment_count = models.PositiveIntegerField(
+        "approved comments", default=0, editable=False
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -239,6 +246,11 @@ class Review(Shown, CoverImage, Signature):
             models.Index(
                 fields=["status", "-score", "-published_at"], name="review_score_idx"
             ),
+            # The home page's most discussed, by the stored count.
+            models.Index(
+                fields=["status", "-comment_count", "-published_at"],
+                name="review_discussed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -250,6 +262,14 @@ class Review(Shown, CoverImage, Signature):
             self.slug = self.free_slug()
         self.default_publication_time()
         self.render()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Never the comment count read when the form was opened: comments
+            # approved since would be lost.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "comment_count"
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

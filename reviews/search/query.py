@@ -65,7 +65,6 @@ class ReviewResults:
         reviews = (
             Review.objects.published()
             .with_related()
-            .with_comment_count()
             .annotate(marked_body=marked_body)
             .in_bulk(ids)
         )

@@ -38,24 +38,23 @@ class HomeView(PublishedReviewsMixin, TemplateView):
             published_at__gte=timezone.now() - timedelta(days=self.RECENT_DAYS)
         )
         candidates = {
-            "latest": reviews,
-            "this_season": reviews.of_latest_season(today.year, Show.Season.of(today)),
-            "top_rated": recent.filter(score__isnull=False).order_by(
-                "-score", "-published_at"
+            "latest": lambda n: reviews[:n],
+            "this_season": lambda n: reviews.of_latest_season(
+                today.year, Show.Season.of(today)
+            )[:n],
+            "top_rated": lambda n: recent.filter(score__isnull=False).first_cards(
+                n, "-score", "-published_at"
             ),
-            # Ordered by the comment count but not filtered by it, which made
-            # PostgreSQL count each recent review's comments twice: the reviews
-            # without a comment, last in this order, are left out below.
-            "most_discussed": recent.order_by("-comment_count", "-published_at"),
+            "most_discussed": lambda n: recent.filter(comment_count__gt=0).first_cards(
+                n, "-comment_count", "-published_at"
+            ),
         }
-        wanted = {"most_discussed": lambda review: review.comment_count > 0}
         shown, sections = set(), {}
         for name, size in self.SECTIONS.items():
-            keep = wanted.get(name, lambda review: True)
             fresh = [
                 review
-                for review in candidates[name][: size + len(shown)]
-                if review.pk not in shown and keep(review)
+                for review in candidates[name](size + len(shown))
+                if review.pk not in shown
             ][:size]
             row = self.ROWS.get(name, 1)
             if len(fresh) > row:

@@ -148,3 +148,5 @@ class CommentImporter:
             for (record, _, _), comment in zip(new, created, strict=True):
                 ours[record.id] = comment.pk
             self.report.count("comments", "created", len(created))
+        # Created in bulk, without the signals that count them.
+        type(review).objects.filter(pk=review.pk).recount_comments()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from comments.forms import CommentForm
 from comments.models import Comment, render_comment_text
 from reviews import stamps
+from reviews.models import Review
 from tests.factories import make_comment, make_review
 
 pytestmark = pytest.mark.django_db
@@ -488,7 +489,8 @@ def test_comment_count_on_review_cards_counts_approved_only(client, review):
 
 
 def bulk_comments(review, count, parent=None, prefix="Comment"):
-    return Comment.objects.bulk_create(
+    """Approved comments made at once, counted as a bulk import counts them."""
+    comments = Comment.objects.bulk_create(
         Comment(
             review=review,
             parent=parent,
@@ -501,6 +503,8 @@ def bulk_comments(review, count, parent=None, prefix="Comment"):
         )
         for n in range(count)
     )
+    Review.objects.filter(pk=review.pk).recount_comments()
+    return comments
 
 
 def shown_texts(response):

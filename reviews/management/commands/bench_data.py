@@ -399,3 +399,5 @@ class Command(BaseCommand):
             Comment.objects.bulk_create(batch)
             done += len(batch)
             self.progress("comments", done, count)
+        # Created in bulk, without the signals that count them.
+        Review.objects.recount_comments()
