@@ -115,6 +115,23 @@ def test_publishing_a_review_makes_cold_its_show_episode_author_and_the_lists(
     assert "Second on A" in client.get(site.urls()["show A"]).content.decode()
 
 
+def test_publishing_a_review_leaves_warm_the_pages_that_only_name_its_writer(
+    client, site, writes
+):
+    # Writer X has a review of show B too: show B's page names X on its card.
+    with writes():
+        make_review(show=site.show_b, author=site.author_x, title="X on B")
+    assert "X on B" in client.get(site.urls()["show B"]).content.decode()
+    draft = make_review(
+        show=site.show_a, author=site.author_x, status=Review.Status.DRAFT
+    )
+    with writes():
+        draft.status = Review.Status.PUBLISHED
+        draft.save()
+    # X's page and X's review pages (their median) change; show B's does not.
+    assert_cold_and_warm(client, site, ["author X", "review A"], ["show B"])
+
+
 def test_editing_a_review_makes_cold_the_pages_showing_it(client, site, writes):
     with writes():
         site.review_a.title = "Retitled A"

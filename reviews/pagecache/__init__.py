@@ -6,11 +6,13 @@ changes, on every server at once (the cache is shared: Redis in production).
 Invalidation is by tags. A tag names what a page shows: one object
 (``review:12``, ``show:3``, ``episode:5``, ``author:2``, ``genre:4``,
 ``studio:1``) or a collection (``reviews``: every list that a published review
-can join, leave or move in; ``catalogue``: the indexes of shows, seasons,
-studios, genres and writers; ``all``: everything). While a page renders,
-every object of those models it loads records its tags (Shown.from_db), a view
-adds its collections (``page_tags``), and a fragment records into the page
-around it. Each tag has a version in the cache; a stored page or value keeps
+can join, leave or move in; ``show:3:reviews`` and the like: the reviews of
+one show, episode or author, as their pages list them, and not the cards that
+merely name them; ``catalogue``: the indexes of shows, seasons, studios,
+genres and writers; ``all``: everything). While a page renders, every object
+of those models it loads records its tags (Shown.from_db), a view adds its
+collections (``page_tags``, page_shows()), and a fragment records into the
+page around it. Each tag has a version in the cache; a stored page or value keeps
 the versions it was rendered at and is served only while they are all current.
 A write bumps the tags of what it changed, after its transaction commits
 (bump()): an approved comment on review X makes cold the pages showing X, and
@@ -55,7 +57,9 @@ from .tags import (
     bump_now,
     connect_receivers,
     fragment,
+    page_shows,
     remember,
+    reviews_of,
     tags_bumped,
 )
 
@@ -69,6 +73,8 @@ __all__ = [
     "bump_now",
     "connect_receivers",
     "fragment",
+    "page_shows",
     "remember",
+    "reviews_of",
     "tags_bumped",
 ]

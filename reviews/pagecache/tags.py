@@ -47,6 +47,13 @@ def shown_tags(instance):
     return tags
 
 
+def reviews_of(name, pk):
+    """The tag of the reviews of one show, episode or author: what lists or
+    sums them (its page, the review pages beside them) shows, and a page
+    that only names the show on a card does not."""
+    return f"{name}:{pk}:reviews"
+
+
 def changed_tags(instance):
     """The tags a write to ``instance`` makes cold."""
     name = instance._meta.model_name
@@ -56,7 +63,11 @@ def changed_tags(instance):
         return tags | shown_tags(instance) if name == "episode" else tags
     if name == "review":
         published = values.get("status") == "published"
-        return shown_tags(instance) | ({"reviews"} if published else set())
+        tags = {f"review:{instance.pk}"} | ({"reviews"} if published else set())
+        for field in ("show", "episode", "author"):
+            if (pk := values.get(f"{field}_id")) is not None:
+                tags.add(reviews_of(field, pk))
+        return tags
     if name in ("show", "author", "genre", "studio"):
         return {f"{name}:{instance.pk}", "catalogue"}
     if name == "seasonguide":
@@ -137,7 +148,7 @@ def publish_due(since):
         .filter(published_at__gte=datetime.fromtimestamp(since - 1, UTC))
         .only("pk", "status", "show", "episode", "author")
     )
-    clock = bump_now(set().union({"reviews"}, *(shown_tags(r) for r in due)))
+    clock = bump_now(set().union({"reviews"}, *(changed_tags(r) for r in due)))
     return clock, next_publication_changed()
 
 
@@ -182,6 +193,16 @@ class Rendering:
 
 
 _rendering = ContextVar("rendering", default=None)
+
+
+def page_shows(*tags):
+    """What the page rendering now shows beside the objects it loads, known
+    once its view has its object (a show's reviews: reviews_of()); for the
+    page and each of its fragments, like a view's page_tags."""
+    if (rendering := _rendering.get()) is not None:
+        rendering.page_tags.update(tags)
+        rendering.stack[0].update(tags)
+        rendering.stack[-1].update(tags)  # and the value computed now
 
 
 def _kept(key, compute, tags=()):

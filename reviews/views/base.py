@@ -9,7 +9,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from ..charts import ScoreDistribution
 from ..models import Review, Show
-from ..pagecache import remember
+from ..pagecache import page_shows, remember, reviews_of
 
 SEASON_ORDER = Case(
     *[When(season=season, then=Value(rank)) for rank, season in enumerate(Show.Season)],
@@ -64,6 +64,11 @@ class ReviewPageMixin(SingleObjectMixin):
 
     def get_context_data(self, **kwargs):
         review = self.object
+        # The reviews beside it (more on its show, the episodes before and
+        # after) and its writer's scores.
+        page_shows(reviews_of("author", review.author_id))
+        if review.show_id:
+            page_shows(reviews_of("show", review.show_id))
         # Lazy: not queried when the template finds its fragment in the cache.
         around = SimpleLazyObject(lambda: Review.objects.published().around(review))
         context = {
@@ -90,5 +95,5 @@ def author_scores(author_id):
         lambda: ScoreDistribution.of(
             Review.objects.published().filter(author=author_id)
         ),
-        tags=[f"author:{author_id}"],
+        tags=[reviews_of("author", author_id)],
     )

@@ -21,7 +21,7 @@ from ..models import (
     Show,
     Studio,
 )
-from ..pagecache import remember
+from ..pagecache import page_shows, remember, reviews_of
 from .base import SEASON_ORDER, PublishedReviewsMixin, author_scores
 
 
@@ -48,13 +48,14 @@ class ShowDetailView(PublishedReviewsMixin, SingleObjectMixin, ListView):
 
     template_name = "reviews/show_detail.html"
     paginate_by = 12
-    # A review published on the show, an episode added: the show's tag.
+    # Its reviews' tag, and the show's (an episode added, its facts).
     page_tags = ()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(
             Show.objects.prefetch_related("studios", "genres", "credits", "theme_songs")
         )
+        page_shows(reviews_of("show", self.object.pk))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -337,7 +338,7 @@ class GenreIndexView(NamedCollectionIndexView):
 class EpisodeDetailView(PublishedReviewsMixin, DetailView):
     template_name = "reviews/episode_detail.html"
     context_object_name = "episode"
-    # Its reviews and readers' score: the episode's tag.
+    # Its reviews' tag, and the episode's (its readers' score).
     page_tags = ()
 
     def get_object(self, queryset=None):
@@ -348,6 +349,7 @@ class EpisodeDetailView(PublishedReviewsMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        page_shows(reviews_of("episode", self.object.pk))
         reviews = self.get_reviews().filter(episode=self.object)
         return super().get_context_data(reviews=reviews, **kwargs)
 
@@ -366,22 +368,26 @@ class AuthorDetailView(PublishedReviewsMixin, ListView):
     template_name = "reviews/author_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
-    # A review of theirs published, edited or gone: the author's tag.
+    # A review of theirs published, edited or gone: their reviews' tag.
     page_tags = ()
 
     @property
     def count_tags(self):
-        return [f"author:{self.author.pk}"]
+        return [reviews_of("author", self.author.pk)]
 
     def get_queryset(self):
         # Staff without a published review have no public page.
         slug = self.kwargs["slug"]
-        self.author = remember(
-            f"author:{slug}",
-            lambda: get_object_or_404(
+
+        def author():
+            found = get_object_or_404(
                 Author.objects.with_scores(), slug=slug, review_count__gt=0
-            ),
-        )
+            )
+            page_shows(reviews_of("author", found.pk))  # its count of them
+            return found
+
+        self.author = remember(f"author:{slug}", author)
+        page_shows(reviews_of("author", self.author.pk))
         return self.get_reviews().filter(author=self.author)
 
     def get_context_data(self, **kwargs):
