@@ -1,3 +1,4 @@
+import html
 import json
 import re
 from datetime import timedelta
@@ -346,10 +347,15 @@ class OptionsSelect(forms.Select):
             # As ChoiceWidget.optgroups(): only the first match is selected.
             selected = not found and option in wanted
             found |= selected
+            # The standard library's escape, as Django's escape() is, without
+            # its lazy-string wrapper: a third of this loop's time.
+            if hasattr(label, "__html__"):
+                label = label.__html__()
+            else:
+                label = html.escape(str(label))
             options.append(
-                f'\n  <option value="{escape(option)}"'
-                f"{' selected' if selected else ''}>"
-                f"{conditional_escape(label)}</option>\n"
+                f'\n  <option value="{html.escape(option)}"'
+                f"{' selected' if selected else ''}>{label}</option>\n"
             )
         attributes = html_attributes(self.build_attrs(self.attrs, attrs))
         return mark_safe(
