@@ -34,8 +34,9 @@ design avoids them), other misses (stale: what the writes cost, and a page two
 readers missed at once), and responses without the header (not cached), and
 the warm hit rate (hits among the requests for pages asked before: what the
 writes leave of the cache, whatever the run's length); the same by kind of
-page; the writes done; and the setting as the project's settings read it (PAGE_CACHE_INVALIDATION; "not a setting" while the code
-ignores it: both runs then measure the global design). Written to
+page; the writes done; and the setting as the project's settings read it
+(PAGE_CACHE_INVALIDATION; "not a setting" while the code ignores it: both
+runs then measure the global design). Written to
 bench/results-mixed-<vendor>.json. Never part of the test suite.
 
 Needs Redis (REDIS_URL): the two workers and the writer must share one page
