@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0025_author_scores_index'),
+        ("reviews", "0025_author_scores_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='review',
-            name='comment_count',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='approved comments'),
+            model_name="review",
+            name="comment_count",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, verbose_name="approved comments"
+            ),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['status', '-comment_count', '-published_at'], name='review_discussed_idx'),
+            model_name="review",
+            index=models.Index(
+                fields=["status", "-comment_count", "-published_at"],
+                name="review_discussed_idx",
+            ),
         ),
     ]

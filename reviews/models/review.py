@@ -231,7 +231,13 @@ class Review(Shown, CoverImage, Signature):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="review_pub_idx"),
-            models.Index(fields=["show", "-published_at"], name="review_show_idx"),
+            # A show's published reviews, newest first, and how many each show
+            # has (the genre, studio and season indexes) from the index alone:
+            # without the status in it, /genres/ read every review, 220 ms on
+            # the bench data set on SQLite, 6 ms with it.
+            models.Index(
+                fields=["show", "status", "-published_at"], name="review_show_pub_idx"
+            ),
             # An author's published reviews, newest first, and their scores
             # ("how I score", on every review page) from the index alone.
             models.Index(
