@@ -277,8 +277,6 @@ def section_context(request, review, form=None):
         "comments_start": start,
         "comments_shared": not (own_ids or moderator),
         "comment_form": form,
-        # An empty form's fields are everyone's: cached (see section.html).
-        "comment_fields_shared": not (remembered or (form and form.is_bound)),
         "comments_open": is_open,
         "comment_moderator": moderator,
     }

@@ -2,12 +2,14 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import pagecache, seo
+from ..forms import rendered_once
 from ..images import has_renditions, srcset
 from ..models import Review, web_address
 from ..scores import band_legend, format_score, score_band
@@ -85,6 +87,13 @@ JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def web_link(url):
     """The address if it is http(s), else "" (nothing else becomes a link)."""
     return web_address(url or "")
+
+
+@register.simple_tag
+def field_group(field):
+    """``{{ field.as_field_group }}``; an empty form's field is rendered once
+    (reviews.forms.rendered_once)."""
+    return rendered_once(field, BoundField.as_field_group)
 
 
 @register.filter
