@@ -185,7 +185,8 @@ class ReviewQuerySet(models.QuerySet):
         nearest episodes before and after it. One query: the four newest, the
         one before and the one after are each a subquery, found again among the
         rows. The subqueries are of the bare reviews: with the cards' joins and
-        comment count, building them cost more than the query."""
+        comment count, building them cost more than the query. The cards share
+        the show of ``review``, read with it."""
         others = self.filter(show=review.show_id).exclude(pk=review.pk)
         wanted = Q(pk__in=models.Subquery(others.values("pk")[:4]))
         number = review.episode.number if review.episode else None
@@ -198,7 +199,13 @@ class ReviewQuerySet(models.QuerySet):
             )
             wanted |= Q(pk__in=models.Subquery(before.values("pk")[:1]))
             wanted |= Q(pk__in=models.Subquery(after.values("pk")[:1]))
-        found = list(others.for_cards().filter(wanted))  # newest first
+        # All are of the review's show: it is not joined and built again for each.
+        cards = (
+            others.for_cards().select_related(None).select_related("author", "episode")
+        )
+        found = list(cards.filter(wanted))  # newest first
+        for other in found:
+            other.show = review.show
         episodes = [o for o in found if o.episode] if number is not None else []
         # max() and min() keep the first of equals: the newest review.
         return {
