@@ -108,11 +108,13 @@ class ReviewQuerySet(models.QuerySet):
         return self.with_related().with_comment_count()
 
     def for_page(self):
-        """What the review page shows: for_cards() and the episode's show (the
-        breadcrumbs link the episode page). The show's studios and credits (for
-        the JSON-LD) are read where they are used, once each, so a page whose
-        head comes from the fragment cache skips them."""
-        return self.for_cards().select_related("episode__show")
+        """What the review page shows: for_cards(). The episode's show (the
+        breadcrumbs link the episode page) is the review's, given to it by the
+        page (reviews.views.ReviewPageMixin), not joined and built twice. The
+        show's studios and credits (for the JSON-LD) are read where they are
+        used, once each, so a page whose head comes from the fragment cache
+        skips them."""
+        return self.for_cards()
 
     def with_comment_count(self):
         """Annotate each review with its number of approved comments, as the

@@ -64,6 +64,8 @@ class ReviewPageMixin(SingleObjectMixin):
 
     def get_context_data(self, **kwargs):
         review = self.object
+        if review.episode and review.episode.show_id == review.show_id:
+            review.episode.show = review.show  # see ReviewQuerySet.for_page()
         # Lazy: not queried when the template finds its fragment in the cache.
         around = SimpleLazyObject(lambda: Review.objects.published().around(review))
         context = {
