@@ -537,10 +537,11 @@ def rendered_once(field, render):
     tenth of the review page's time. The key is the release, the language and
     the field's whole state (its value, label, help text, widget and attributes,
     which settings such as COMMENTS_MAX_LENGTH set), so no stale HTML can be
-    served; a field with text in it, a reader's, is always rendered."""
+    served; a field with text in it, a reader's, is always rendered, and so is
+    every field with DEBUG on, where templates are read again when edited."""
     form, definition = field.form, field.field
     value = field.value()
-    if form.is_bound or (isinstance(value, str) and value):
+    if settings.DEBUG or form.is_bound or (isinstance(value, str) and value):
         return render(field)
     widget = definition.widget
     key = (

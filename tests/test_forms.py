@@ -92,6 +92,12 @@ def test_a_field_with_a_readers_text_is_always_rendered(review):
     assert RENDERED_FIELDS == {}
 
 
+def test_with_debug_on_fields_are_always_rendered(review, settings):
+    settings.DEBUG = True
+    field_group(CommentForm(review)["name"])
+    assert RENDERED_FIELDS == {}
+
+
 def test_a_bound_form_is_always_rendered_with_its_errors(review):
     form = CommentForm(review, data={"name": ""})
     assert "This field is required" in field_group(form["name"])
