@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget, AdminFileWidget
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from . import history
 from .images import (
@@ -526,3 +528,56 @@ def refuse_control_characters(value):
             "overrides) from this field.",
             code="control_characters",
         )
+
+
+# Rendered fields of empty forms, by everything their HTML depends on (see
+# rendered_once); bounded, since a key holds no text a reader typed.
+RENDERED_FIELDS = {}
+RENDERED_FIELDS_MAX = 256
+
+
+def rendered_once(field, render):
+    """``render(field)`` for a field of an unbound form, rendered once per process
+    for each key: what readers share (the comment form's empty fields, the
+    rating scale) is the same on every page, and its widget templates were a
+    tenth of the review page's time. The key is the release, the language and
+    the field's whole state (its value, label, help text, widget and attributes,
+    which settings such as COMMENTS_MAX_LENGTH set), so no stale HTML can be
+    served; a field with text in it, a reader's, is always rendered, and so is
+    every field with DEBUG on, where templates are read again when edited."""
+    form, definition = field.form, field.field
+    value = field.value()
+    if settings.DEBUG or form.is_bound or (isinstance(value, str) and value):
+        return render(field)
+    widget = definition.widget
+    key = (
+        settings.RELEASE,
+        get_language(),
+        render,
+        type(form),
+        type(form.renderer),
+        form.prefix,
+        form.auto_id,
+        form.label_suffix,
+        form.use_required_attribute,
+        getattr(form, "required_css_class", None),
+        getattr(form, "error_css_class", None),
+        field.name,
+        value,
+        definition.label,
+        definition.label_suffix,
+        definition.help_text,
+        definition.required,
+        definition.disabled,
+        definition.show_hidden_initial,
+        type(widget),
+        repr(widget.attrs),
+        repr(getattr(widget, "choices", None)),
+    )
+    try:
+        return RENDERED_FIELDS[key]
+    except KeyError:
+        if len(RENDERED_FIELDS) >= RENDERED_FIELDS_MAX:
+            RENDERED_FIELDS.clear()
+        html = RENDERED_FIELDS[key] = render(field)
+        return html

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..admin import pending_queue_url
@@ -104,3 +104,36 @@ def comment_article(context, comment, can_reply):
         mark_safe(comment.text_html),
         reply,
     )
+
+
+@register.simple_tag(takes_context=True)
+def comment_threads(context, threads, can_reply):
+    """The <li>s of the comment list, one per thread: its comment (or, for a
+    thread begun on the previous page, a line naming whom its replies answer)
+    and its replies, each a comment_article. Written here for the reason
+    comment_article is: a template loop over a page of threads cost as much."""
+    items = []
+    for thread in threads:
+        if thread.comment:
+            first = comment_article(context, thread.comment, can_reply)
+        else:
+            first = format_html(
+                '<p class="comment-continued">Replies to {}, continued from the '
+                "previous page</p>",
+                thread.replies[0].parent.name,
+            )
+        replies = ""
+        if thread.replies:
+            replies = format_html(
+                '\n    <ol class="comment-replies">\n      {}\n    </ol>',
+                format_html_join(
+                    "",
+                    "<li>{}</li>",
+                    (
+                        (comment_article(context, reply, False),)
+                        for reply in thread.replies
+                    ),
+                ),
+            )
+        items.append(format_html("<li>\n    {}{}\n  </li>", first, replies))
+    return mark_safe("\n  ".join(items))

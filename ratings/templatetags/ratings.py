@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import format_html_join
 
 from reviews import seo
+from reviews.forms import rendered_once
 from reviews.pagecache import PageCacheMiddleware, remember
 from reviews.templatetags.reviews import json_ld
 
@@ -57,6 +59,22 @@ def episode_rating(context, episode):
             if "rating" in message.extra_tags.split()
         ],
     }
+
+
+def scale_html(field):
+    return format_html_join(
+        "",
+        '<label class="rating-choice">{}<span>{}</span></label>',
+        ((radio.tag(), radio.choice_label) for radio in field),
+    )
+
+
+@register.simple_tag
+def rating_scale(field):
+    """The rating form's score as its radio buttons, each in its label: the same
+    for every page (but the reader's own score, checked), so rendered once
+    (reviews.forms.rendered_once)."""
+    return rendered_once(field, scale_html)
 
 
 @register.simple_tag(takes_context=True)

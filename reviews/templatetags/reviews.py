@@ -2,12 +2,14 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import pagecache, seo
+from ..forms import rendered_once
 from ..images import has_renditions, srcset
 from ..models import Review, web_address
 from ..scores import band_legend, format_score, score_band
@@ -87,6 +89,13 @@ def web_link(url):
     return web_address(url or "")
 
 
+@register.simple_tag
+def field_group(field):
+    """``{{ field.as_field_group }}``; an empty form's field is rendered once
+    (reviews.forms.rendered_once)."""
+    return rendered_once(field, BoundField.as_field_group)
+
+
 @register.filter
 def json_ld(data):
     """A schema.org JSON-LD block; escaped like json_script, so no text can
@@ -143,6 +152,69 @@ def breadcrumbs(context, *parents, current):
     pairs = list(zip(parents[::2], parents[1::2], strict=True))
     data = seo.breadcrumbs(request, [*pairs, (current, request.path)])
     return {"parents": pairs, "data": data}
+
+
+@register.simple_tag
+def fact_strip(show, episode=None):
+    """The facts a review would otherwise retype, from the show's own data:
+    studio, staff, source, premiere, the episode's air date, songs. Written
+    here, not included, as the review page's other per-row parts are."""
+    facts = []
+    if studios := show.studio_list:
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((studio.get_absolute_url(), studio.name) for studio in studios),
+        )
+        facts.append(format_html("<div><dt>Studio</dt><dd>{}</dd></div>", links))
+    for role, names in show.key_credits():
+        facts.append(
+            format_html(
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                role,
+                format_html_join(", ", "{}", ((name,) for name in names)),
+            )
+        )
+    facts.append(
+        format_html("<div><dt>Source</dt><dd>{}</dd></div>", show.get_source_display())
+    )
+    if show.premiere_date:
+        facts.append(
+            format_html(
+                "<div><dt>Premiere</dt><dd>{}</dd></div>", day(show.premiere_date)
+            )
+        )
+    if episode and episode.air_date:
+        facts.append(
+            format_html(
+                "<div><dt>Episode {} aired</dt><dd>{}</dd></div>",
+                episode.number,
+                day(episode.air_date),
+            )
+        )
+    for song in show.song_list:
+        facts.append(
+            format_html(
+                "<div><dt>{}</dt><dd>“{}” by {}</dd></div>",
+                song.get_kind_display(),
+                song.title,
+                song.artist,
+            )
+        )
+    return format_html(
+        '<dl class="fact-strip" aria-label="About {}">\n  {}\n</dl>',
+        show.title,
+        mark_safe("\n  ".join(facts)),
+    )
+
+
+def day(value):
+    """A date as <time>, shown as the date filter's "j M Y"."""
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        value.isoformat(),
+        f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}",
+    )
 
 
 # A review's card (includes/review_card.html), written here: the home page has

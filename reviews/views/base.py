@@ -69,6 +69,8 @@ class ReviewPageMixin(SingleObjectMixin):
         page_shows(reviews_of("author", review.author_id))
         if review.show_id:
             page_shows(reviews_of("show", review.show_id))
+        if review.episode and review.episode.show_id == review.show_id:
+            review.episode.show = review.show  # see ReviewQuerySet.for_page()
         # Lazy: not queried when the template finds its fragment in the cache.
         around = SimpleLazyObject(lambda: Review.objects.published().around(review))
         context = {
