@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from statistics import mean
 
-from bench.mixed import A_PATH, ANCHOR_PYTHON, anchor_site
 from bench.run import (
     CONNECTIONS,
     MODES,
@@ -35,7 +34,13 @@ from bench.run import (
     prepare,
     table,
 )
-from bench.server import fetch, gunicorn, use_production_settings
+from bench.server import (
+    A_PATH,
+    anchor_server,
+    fetch,
+    gunicorn,
+    use_production_settings,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
@@ -105,17 +110,10 @@ def main():
         "DJANGO_FRONT_CACHES": f"http://127.0.0.1:{purge_port}",
     }
     pool = multiprocessing.Pool(CONNECTIONS, client_signals)
-    site, rows = None, []
+    rows = []
     try:
-        site, anchor_env = anchor_site()
         with (
-            gunicorn(
-                "floorsite.wsgi:application",
-                "/plain/",
-                env=anchor_env,
-                python=ANCHOR_PYTHON,
-                cwd=site,
-            ) as anchor,
+            anchor_server() as anchor,
             gunicorn(
                 "bench.run:application()", TRIVIAL, ["--max-requests=0"], env
             ) as ours,
@@ -130,8 +128,6 @@ def main():
     finally:
         pool.terminate()
         shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
-        if site:
-            shutil.rmtree(site, ignore_errors=True)
     a_rps = mean(row["rps"] for row in rows if row["page"] == "A")
     for row in rows:
         row["×A"] = round(row["rps"] / a_rps, 2)

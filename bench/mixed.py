@@ -77,7 +77,13 @@ from statistics import mean
 from urllib.parse import urlsplit
 
 from bench.run import MODES, TRIVIAL, client_signals, prepare, table
-from bench.server import fetch, gunicorn, use_production_settings
+from bench.server import (
+    A_PATH,
+    anchor_server,
+    fetch,
+    gunicorn,
+    use_production_settings,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
@@ -87,9 +93,6 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 REVIEWS = int(os.environ.get("BENCH_REVIEWS", "20000"))
 ZIPF = float(os.environ.get("BENCH_ZIPF", "1.0"))
 DESIGNS = os.environ.get("BENCH_DESIGNS", "global,tags").split(",")
-ANCHOR = Path(os.environ.get("BENCH_ANCHOR", ROOT.parent / "shared/bench/anchor"))
-ANCHOR_PYTHON = os.environ.get("BENCH_ANCHOR_PYTHON", sys.executable)
-A_PATH = "/post/episode-review-3/"
 # Shares of the readers' requests by kind of page.
 SHARES = {"review": 0.70, "show": 0.10, "list": 0.10, "home": 0.10}
 LIST_PAGES = 5
@@ -360,36 +363,6 @@ def start_writer(env, job):
     return process, json.loads(line)
 
 
-# The reference project
-
-
-def anchor_site():
-    """A copy of the reference project, migrated and seeded, and its
-    environment: none of this project's settings."""
-    if not (ANCHOR / "manage.py").exists():
-        raise SystemExit(f"The reference project is not at {ANCHOR} (BENCH_ANCHOR).")
-    site = Path(tempfile.mkdtemp(prefix="bench-anchor-"))
-    shutil.copytree(ANCHOR, site, dirs_exist_ok=True)
-    (site / "db.sqlite3").unlink(missing_ok=True)
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("DJANGO_") and name not in ("DATABASE_URL", "REDIS_URL")
-    }
-    manage = [ANCHOR_PYTHON, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=site, env=env, check=True)
-    with open(site / "blog" / "management_seed.py") as seed:
-        subprocess.run(
-            [*manage, "shell"],
-            cwd=site,
-            env=env,
-            stdin=seed,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return site, env
-
-
 # A run
 
 
@@ -542,21 +515,13 @@ def main():
 
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="bench-static-")
     os.environ["BENCH_STATIC_ROOT"] = settings.STATIC_ROOT
-    site = None
     pool = multiprocessing.Pool(CONNECTIONS, client_signals)
     try:
         call_command("collectstatic", interactive=False, verbosity=0)
         print("The reference project...", file=sys.stderr)
-        site, anchor_env = anchor_site()
         paths, weights, popular = reading_plan()
         rows, kinds, writes = [], [], []
-        with gunicorn(
-            "floorsite.wsgi:application",
-            "/plain/",
-            env=anchor_env,
-            python=ANCHOR_PYTHON,
-            cwd=site,
-        ) as anchor_port:
+        with anchor_server() as anchor_port:
             for design in DESIGNS:
                 print(f"Measuring the {design} design...", file=sys.stderr)
                 measured = measure(
@@ -568,8 +533,6 @@ def main():
     finally:
         pool.terminate()
         shutil.rmtree(settings.STATIC_ROOT, ignore_errors=True)
-        if site:
-            shutil.rmtree(site, ignore_errors=True)
 
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),

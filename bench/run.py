@@ -22,6 +22,10 @@ Environment:
                        benchmark databases of its own.
     REDIS_URL          the cache, shared by the workers (default: local memory,
                        one per worker)
+    BENCH_ANCHOR       the reference project whose page A is measured before and
+                       after each page, each page's "×A" its req/s over their
+                       mean (default ../shared/bench/anchor; left out when absent)
+    BENCH_ANCHOR_PYTHON the Python that serves it (default this one)
 """
 
 import gzip
@@ -36,10 +40,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench.server import fetch, gunicorn, use_production_settings
+from bench.server import (
+    A_PATH,
+    ANCHOR,
+    anchor_server,
+    fetch,
+    gunicorn,
+    use_production_settings,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -256,16 +268,25 @@ def page_facts(path, mode):
     }
 
 
-def measure(pool, url, paths, mode):
+def measure(pool, url, paths, mode, anchor=None):
+    """Each page's load in this mode; with ``anchor`` (the reference project's
+    port), A's before and after each page, and the page's ratio to their mean."""
     rows = []
     with serve(url, mode) as port:
+        a_before = load(pool, anchor, A_PATH)["rps"] if anchor else None
         for name, path in paths.items():
             # A few requests first, so that every worker has the page cached.
             for _ in range(2 * CONNECTIONS):
                 response = fetch(port, path)
             cache = response.getheader("X-Page-Cache", "-")
             rows.append({"page": name, "path": path, **load(pool, port, path)})
-            rows[-1]["cache"] = cache
+            rows[-1] |= {"cache": cache, "x_a": "-"}
+            if anchor:
+                a_after = load(pool, anchor, A_PATH)["rps"]
+                a_rps = (a_before + a_after) / 2
+                rows[-1] |= {"a_rps": round(a_rps, 1)}
+                rows[-1] |= {"x_a": round(rows[-1]["rps"] / a_rps, 2)}
+                a_before = a_after
             print(f"  {name:<12} {rows[-1]['rps']:>8.1f} req/s", file=sys.stderr)
     return rows
 
@@ -287,6 +308,17 @@ def assess(rows, scale):
         ("review page with no cache at all, × trivial", ratio["review", "none"], 0.15),
         (f"slowest cached page ({slowest['page']}), × trivial", slowest["ratio"], 0.8),
     ]
+    # Issue 15's, as ratios to the reference page A measured beside each page.
+    to_a = {(row["page"], row["mode"]): row.get("x_a") for row in rows}
+    for page, mode, target in [
+        ("review", "none", 1.0),
+        ("home", "none", 1.0),
+        ("review list", "none", 1.0),
+        ("show", "none", 0.7),
+        ("review", "pages", 8.0),
+    ]:
+        if to_a.get((page, mode)) is not None:
+            goals.append((f"{page} ({mode}), × A", to_a[page, mode], target))
     speed = {(row["page"], row["mode"], row["reviews"]): row["rps"] for row in scale}
     for page, mode in dict.fromkeys((row["page"], row["mode"]) for row in scale):
         at_100k = speed[page, mode, "100k"] / speed[page, mode, "1k"]
@@ -303,9 +335,11 @@ def assess(rows, scale):
 
 
 COLUMNS = {"page": "<14", "mode": "<10", "rps": ">9.1f", "p50_ms": ">8.2f"}
-COLUMNS |= {"p99_ms": ">8.2f", "ratio": ">9.2f", "queries": ">8", "bytes": ">8"}
+COLUMNS |= {"p99_ms": ">8.2f", "ratio": ">9.2f", "x_a": ">6", "queries": ">8"}
+COLUMNS |= {"bytes": ">8"}
 COLUMNS |= {"gzip": ">7", "cache": ">6", "errors": ">7"}
 TITLES = {"rps": "req/s", "p50_ms": "p50 ms", "p99_ms": "p99 ms", "ratio": "×trivial"}
+TITLES |= {"x_a": "×A"}
 
 
 def table(rows, columns):
@@ -357,11 +391,13 @@ def main():
         call_command("collectstatic", interactive=False, verbosity=0)
         paths = pages()
         rows = []
-        for mode in MODES:
-            facts = {name: page_facts(path, mode) for name, path in paths.items()}
-            print(f"Measuring pages, cached: {mode}...", file=sys.stderr)
-            for row in measure(pool, url, paths, mode):
-                rows.append({**row, "mode": mode, **facts[row["page"]]})
+        # The reference page A beside each page, when its project is there.
+        with anchor_server() if ANCHOR.exists() else nullcontext() as anchor:
+            for mode in MODES:
+                facts = {name: page_facts(path, mode) for name, path in paths.items()}
+                print(f"Measuring pages, cached: {mode}...", file=sys.stderr)
+                for row in measure(pool, url, paths, mode, anchor):
+                    rows.append({**row, "mode": mode, **facts[row["page"]]})
         lists = {"review list": paths["review list"]}
         lists[f"list p{DEEP_PAGE}"] = f"{paths['review list']}?page={DEEP_PAGE}"
         scale = []

@@ -1,9 +1,11 @@
 """A gunicorn of this project on a free port of 127.0.0.1, for the runners that
-load it (bench/run.py, audit/run.py)."""
+load it (bench/run.py, audit/run.py); and one of the reference page A's project
+(../shared/bench/anchor), which the benchmarks measure beside ours."""
 
 import http.client
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The reference project, the Python that serves it (Django 6.1 and gunicorn; its
+# settings are its own either way) and its page A.
+ANCHOR = Path(os.environ.get("BENCH_ANCHOR", ROOT.parent / "shared/bench/anchor"))
+ANCHOR_PYTHON = os.environ.get("BENCH_ANCHOR_PYTHON", sys.executable)
+A_PATH = "/post/episode-review-3/"
 
 
 def use_production_settings(name, **overrides):
@@ -80,3 +87,42 @@ def fetch(port, path, quiet=False):
         raise
     finally:
         connection.close()
+
+
+@contextmanager
+def anchor_server():
+    """The reference project served as its README says (a copy, migrated and
+    seeded, none of this project's settings); yields its port."""
+    if not (ANCHOR / "manage.py").exists():
+        raise SystemExit(f"The reference project is not at {ANCHOR} (BENCH_ANCHOR).")
+    site = Path(tempfile.mkdtemp(prefix="bench-anchor-"))
+    try:
+        shutil.copytree(ANCHOR, site, dirs_exist_ok=True)
+        (site / "db.sqlite3").unlink(missing_ok=True)
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith("DJANGO_")
+            and name not in ("DATABASE_URL", "REDIS_URL")
+        }
+        manage = [ANCHOR_PYTHON, "manage.py"]
+        subprocess.run([*manage, "migrate", "-v0"], cwd=site, env=env, check=True)
+        with open(site / "blog" / "management_seed.py") as seed:
+            subprocess.run(
+                [*manage, "shell"],
+                cwd=site,
+                env=env,
+                stdin=seed,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        with gunicorn(
+            "floorsite.wsgi:application",
+            "/plain/",
+            env=env,
+            python=ANCHOR_PYTHON,
+            cwd=site,
+        ) as port:
+            yield port
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
