@@ -257,3 +257,56 @@ def score_badge(score, large=False):
         " score-badge-large" if large else "",
         format_score(score),
     )
+
+
+# A show's episodes table (reviews/show_detail.html), written here: a show has
+# a row per episode, and their template was most of the show page's time.
+
+
+@register.simple_tag
+def episode_row(episode):
+    """One row of a show's episodes table: ``episode`` with its scores
+    (``with_scores()``) and its readers' score (``community_score`` selected).
+    Its title links to its page when it has reviews; its air date is the date
+    filter's "Y-m-d" and "j M Y"."""
+    number = episode.number
+    if episode.review_count:
+        title = format_html(
+            '<a href="{}">{}</a>',
+            episode.get_absolute_url(),
+            episode.title or f"Episode {number}",
+        )
+    else:
+        title = episode.title or "—"
+    aired = "—"
+    if day := episode.air_date:
+        aired = format_html(
+            '<time datetime="{}">{}</time>',
+            day.isoformat(),
+            f"{day.day} {MONTHS_3[day.month].title()} {day.year:04d}",
+        )
+    readers = "—"
+    community = getattr(episode, "community_score", None)
+    if community and community.count:
+        readers = format_html(
+            '{} <span class="readers-count">({}<span class="visually-hidden"> '
+            "ratings</span>)</span>",
+            format_score(community.mean),
+            community.count,
+        )
+    return format_html(
+        "<tr>\n"
+        "          <td>{}</td>\n"
+        "          <td>{}</td>\n"
+        "          <td>{}</td>\n"
+        '          <td class="episodes-reviews">{}</td>\n'
+        "          <td>{}</td>\n"
+        "          <td>{}</td>\n"
+        "        </tr>",
+        number,
+        title,
+        aired,
+        episode.review_count,
+        score_badge(episode.mean_score) or "—",
+        readers,
+    )
