@@ -112,12 +112,9 @@ class ScoreDistribution:
 class EpisodePoint:
     number: int
     scores: list
+    mean: Decimal
     x: float
     y: float
-
-    @property
-    def mean(self):
-        return statistics.mean(self.scores)
 
 
 @dataclass
@@ -140,15 +137,16 @@ class EpisodeScoreChart:
     readers: list = ()
 
     @classmethod
-    def of(cls, reviews, episodes=()):
-        """From published reviews (already fetched); season reviews and reviews
-        without a score are not episode points. ``episodes`` with their
-        ``community_score`` selected give the readers' series."""
-        scores = defaultdict(list)
-        for review in reviews:
-            if review.episode_id and review.score is not None:
-                scores[review.episode.number].append(review.score)
-        numbers = sorted(scores)
+    def of(cls, scores, episodes=()):
+        """From published reviews' (episode number, score) pairs; season
+        reviews (no number) and reviews without a score are not episode points.
+        ``episodes`` with their ``community_score`` selected give the readers'
+        series."""
+        by_episode = defaultdict(list)
+        for number, score in scores:
+            if number is not None and score is not None:
+                by_episode[number].append(score)
+        numbers = sorted(by_episode)
         if not numbers:
             return cls([], [])
         first, span = numbers[0], numbers[-1] - numbers[0]
@@ -160,15 +158,16 @@ class EpisodeScoreChart:
             inset = 4
             return round(inset + (number - first) / span * (100 - 2 * inset), 2)
 
-        means = {number: statistics.mean(scores[number]) for number in numbers}
-        points = [
-            EpisodePoint(number, scores[number], x(number), score_y(means[number]))
-            for number in numbers
-        ]
+        points = []
+        for number in numbers:
+            mean = statistics.mean(by_episode[number])
+            points.append(
+                EpisodePoint(number, by_episode[number], mean, x(number), score_y(mean))
+            )
         readers = []
         for episode in episodes:
             community = getattr(episode, "community_score", None)
-            if episode.number in scores and community and community.count:
+            if episode.number in by_episode and community and community.count:
                 readers.append(
                     ReadersPoint(
                         episode.number,

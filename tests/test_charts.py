@@ -1,6 +1,7 @@
 """Scores as pictures: the show page's episode chart, the author's "how I
 score" distribution and median, the scores page's spread."""
 
+import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -253,3 +254,87 @@ def test_readers_series_adds_no_query_to_the_show_page(client):
         html = client.get(show.get_absolute_url()).content.decode()
     assert len(Elements(html).with_class("rect", "chart-readers-point")) == 3
     assert len(with_readers) == len(without_readers)
+
+
+def between_tags(html):
+    """The markup without the whitespace between its elements."""
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def test_show_chart_writes_every_element_as_its_template_did(client):
+    """{% episode_chart_svg %} and {% episode_chart_rows %}: what
+    includes/episode_chart.html wrote, element for element."""
+    show = make_show()
+    first = review_episode(show, 1, Decimal("6")).episode
+    make_review(show=show, episode=first, score=Decimal("9"))
+    second = review_episode(show, 2, Decimal("8")).episode
+    third = review_episode(show, 3, Decimal("7")).episode
+    make_review(show=show, episode=third, score=Decimal("7.5"))
+    rate_episode(first, [7])
+    rate_episode(second, [8, 10])
+    html = client.get(show.get_absolute_url()).content.decode()
+    svg = html[html.index('<svg class="chart-svg"') : html.index("</svg>") + 6]
+    table = html[html.index('<details class="chart-data">') :]
+    rows = table[table.index("<tbody>") + 7 : table.index("</tbody>")]
+    grid = "".join(
+        f'<line x1="0" x2="100%" y1="{y}%" y2="{y}%"/><text class="chart-axis-label" '
+        f'x="0" y="{y}%" dx="-8" dy="0.35em" text-anchor="end">{label}</text>'
+        for y, label in [(100.0, 0), (80.0, 2), (60.0, 4), (40.0, 6), (20.0, 8)]
+        + [(0.0, 10)]
+    )
+    labels = "".join(
+        f'<text class="chart-axis-label" x="{x}%" y="100%" dy="22" '
+        f'text-anchor="middle">{number}</text>'
+        for x, number in [(4.0, 1), (50.0, 2), (96.0, 3)]
+    )
+    assert between_tags(svg) == between_tags(
+        '<svg class="chart-svg" role="img" '
+        'aria-labelledby="page:episode-chart-caption" focusable="false">'
+        f'<g class="chart-grid">{grid}</g><g class="chart-x-labels">{labels}</g>'
+        '<line class="chart-line" x1="4.0%" y1="25.0%" x2="50.0%" y2="20.0%"/>'
+        '<line class="chart-line" x1="50.0%" y1="20.0%" x2="96.0%" y2="27.5%"/>'
+        '<line class="chart-readers-line" x1="4.0%" y1="30.0%" x2="50.0%" '
+        'y2="10.0%"/>'
+        '<rect class="chart-readers-point" x="4.0%" y="30.0%" width="9" height="9" '
+        'transform="translate(-4.5 -4.5)" data-episode="1" data-score="7"><title>'
+        "Episode 1: readers 7/10 from 1 rating</title></rect>"
+        '<rect class="chart-readers-point" x="50.0%" y="10.0%" width="9" height="9" '
+        'transform="translate(-4.5 -4.5)" data-episode="2" data-score="9"><title>'
+        "Episode 2: readers 9/10 from 2 ratings</title></rect>"
+        '<circle class="chart-point score-mid" cx="4.0%" cy="25.0%" r="6" '
+        'data-episode="1" data-score="7.5"><title>Episode 1: 7.5/10, the mean of 2 '
+        "reviews</title></circle>"
+        '<circle class="chart-point score-high" cx="50.0%" cy="20.0%" r="6" '
+        'data-episode="2" data-score="8"><title>Episode 2: 8/10</title></circle>'
+        '<circle class="chart-point score-mid" cx="96.0%" cy="27.5%" r="6" '
+        'data-episode="3" data-score="7.3"><title>Episode 3: 7.3/10, the mean of 2 '
+        "reviews</title></circle>"
+        '<g transform="translate(11 0)">'
+        '<circle class="chart-review" cx="4.0%" cy="10.0%" r="3" data-episode="1" '
+        'data-score="9"><title>Episode 1: one review gave 9/10</title></circle>'
+        '<circle class="chart-review" cx="4.0%" cy="40.0%" r="3" data-episode="1" '
+        'data-score="6"><title>Episode 1: one review gave 6/10</title></circle>'
+        '<circle class="chart-review" cx="96.0%" cy="25.0%" r="3" data-episode="3" '
+        'data-score="7.5"><title>Episode 3: one review gave 7.5/10</title></circle>'
+        '<circle class="chart-review" cx="96.0%" cy="30.0%" r="3" data-episode="3" '
+        'data-score="7"><title>Episode 3: one review gave 7/10</title></circle>'
+        "</g></svg>"
+    )
+    assert rows.strip() == (
+        '<tr><th scope="row">1</th><td class="num">7.5/10</td><td>9, 6</td>'
+        '<td class="num">7/10 <span class="readers-count">(1<span '
+        'class="visually-hidden"> rating</span>)</span></td></tr>'
+        '<tr><th scope="row">2</th><td class="num">8/10</td><td>8</td>'
+        '<td class="num">9/10 <span class="readers-count">(2<span '
+        'class="visually-hidden"> ratings</span>)</span></td></tr>'
+        '<tr><th scope="row">3</th><td class="num">7.3/10</td><td>7.5, 7</td>'
+        '<td class="num">—</td></tr>'
+    )
+
+
+def test_show_chart_of_an_unrated_show_has_no_readers_column(client):
+    show = make_show()
+    review_episode(show, 1, Decimal("6"))
+    html = client.get(show.get_absolute_url()).content.decode()
+    assert '<th scope="row">1</th><td class="num">6/10</td><td>6</td></tr>' in html
+    assert "chart-readers" not in html

@@ -634,6 +634,68 @@ def test_show_page_lists_episodes_in_order(client):
     assert [episode.number for episode in episodes] == [1, 2, 3]
 
 
+def episode_rows(client, show):
+    """The rows of the show page's episodes table, as written."""
+    page = client.get(show.get_absolute_url()).content.decode()
+    table = page[page.index('<table class="data-table episodes-table">') :]
+    table = table[table.index("<tbody>") : table.index("</tbody>")]
+    return re.findall(r"<tr>.*?</tr>", table, re.DOTALL)
+
+
+def test_show_page_episode_row_links_a_reviewed_episode_with_its_scores(client):
+    from datetime import date
+
+    show = make_show()
+    episode = make_episode(show, number=3, title="Rouge", air_date=date(2024, 1, 7))
+    make_review(show=show, episode=episode, score=Decimal("7.5"))
+    assert episode_rows(client, show) == [
+        "<tr>\n"
+        "          <td>3</td>\n"
+        f'          <td><a href="{episode.get_absolute_url()}">Rouge</a></td>\n'
+        '          <td><time datetime="2024-01-07">7 Jan 2024</time></td>\n'
+        '          <td class="episodes-reviews">1</td>\n'
+        '          <td><span class="score-badge score-mid"><span class="score-value">'
+        '7.5</span><span class="score-max">/10</span></span></td>\n'
+        "          <td>—</td>\n"
+        "        </tr>"
+    ]
+
+
+def test_show_page_episode_row_without_reviews_or_facts_has_dashes(client):
+    show = make_show()
+    make_episode(show, number=2)
+    assert episode_rows(client, show) == [
+        "<tr>\n"
+        "          <td>2</td>\n"
+        "          <td>—</td>\n"
+        "          <td>—</td>\n"
+        '          <td class="episodes-reviews">0</td>\n'
+        "          <td>—</td>\n"
+        "          <td>—</td>\n"
+        "        </tr>"
+    ]
+
+
+def test_show_page_names_an_untitled_reviewed_episode_by_its_number(client):
+    show = make_show()
+    episode = make_episode(show, number=4)
+    make_review(show=show, episode=episode, score=None)
+    [row] = episode_rows(client, show)
+    assert f'<a href="{episode.get_absolute_url()}">Episode 4</a>' in row
+    assert "<td>—</td>" in row  # no score
+
+
+def test_show_page_episode_titles_are_text_not_markup(client):
+    show = make_show()
+    reviewed = make_episode(show, number=1, title="<script>alert(1)</script>")
+    make_episode(show, number=2, title="<b>Bold</b> & co")
+    make_review(show=show, episode=reviewed, score=Decimal("6"))
+    first, second = episode_rows(client, show)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in first
+    assert "<td>&lt;b&gt;Bold&lt;/b&gt; &amp; co</td>" in second
+    assert "<script>" not in first + second
+
+
 def test_authors_page_lists_authors_by_name(client):
     for name in ["Zed", "Amy", "Kei"]:
         make_review(author=make_author(name=name))

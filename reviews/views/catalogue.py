@@ -72,13 +72,14 @@ class ShowDetailView(PublishedReviewsMixin, SingleObjectMixin, ListView):
             .select_related("community_score")
             .order_by("number")
         )
-        # Only what the chart needs, of every review.
-        scores = Review.objects.published().filter(show=show).select_related("episode")
-        chart = SimpleLazyObject(
-            lambda: EpisodeScoreChart.of(
-                scores.only("score", "episode__number"), episodes
-            )
+        # Only what the chart needs, of every review: no model instances (the
+        # fragment's show tag covers its reviews).
+        scores = (
+            Review.objects.published()
+            .filter(show=show)
+            .values_list("episode__number", "score")
         )
+        chart = SimpleLazyObject(lambda: EpisodeScoreChart.of(scores, episodes))
         context = super().get_context_data(**kwargs)
         return {
             **context,
