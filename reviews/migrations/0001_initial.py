@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -17,931 +18,162 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Genre",
+            name='Genre',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("name", models.CharField(max_length=50, unique=True)),
-                ("slug", models.SlugField(unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=50, unique=True)),
+                ('slug', models.SlugField(unique=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Studio",
+            name='Studio',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Author",
+            name='Author',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="Your name as readers see it.", max_length=100
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                (
-                    "bio",
-                    markdownx.models.MarkdownxField(
-                        blank=True, help_text="A short introduction, in Markdown."
-                    ),
-                ),
-                ("bio_html", models.TextField(blank=True, editable=False)),
-                (
-                    "avatar",
-                    models.ImageField(
-                        blank=True,
-                        upload_to="avatars/",
-                        validators=[reviews.images.validate_image],
-                    ),
-                ),
-                ("website", models.URLField(blank=True)),
-                (
-                    "support_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="Where readers can support you (Patreon, Ko-fi...).",
-                        verbose_name="support link",
-                    ),
-                ),
-                (
-                    "support_label",
-                    models.CharField(
-                        blank=True,
-                        help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
-                        max_length=60,
-                    ),
-                ),
-                (
-                    "sign_off",
-                    models.CharField(
-                        blank=True,
-                        help_text="An optional line shown under your reviews.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="author",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='Your name as readers see it.', max_length=100)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('bio', markdownx.models.MarkdownxField(blank=True, help_text='A short introduction, in Markdown.')),
+                ('bio_html', models.TextField(blank=True, editable=False)),
+                ('avatar', models.ImageField(blank=True, upload_to='avatars/', validators=[reviews.images.validate_image])),
+                ('website', models.URLField(blank=True)),
+                ('support_url', models.URLField(blank=True, help_text='Where readers can support you (Patreon, Ko-fi...).', verbose_name='support link')),
+                ('support_label', models.CharField(blank=True, help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".', max_length=60)),
+                ('sign_off', models.CharField(blank=True, help_text='An optional line shown under your reviews.', max_length=200)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='author', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
-                "permissions": [
-                    ("change_any_author", "Can change every writer's profile")
-                ],
+                'ordering': ['name'],
+                'permissions': [('change_any_author', "Can change every writer's profile")],
             },
         ),
         migrations.CreateModel(
-            name="Show",
+            name='Show',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="The title readers know it by.", max_length=200
-                    ),
-                ),
-                (
-                    "title_english",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="English title"
-                    ),
-                ),
-                (
-                    "title_japanese",
-                    models.CharField(
-                        blank=True,
-                        help_text="In Japanese or romaji.",
-                        max_length=200,
-                        verbose_name="Japanese title",
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=200, unique=True)),
-                (
-                    "synopsis",
-                    models.TextField(blank=True, help_text="A spoiler-free premise."),
-                ),
-                (
-                    "format",
-                    models.CharField(
-                        choices=[
-                            ("tv", "TV series"),
-                            ("film", "Film"),
-                            ("ova", "OVA"),
-                            ("ona", "ONA (web)"),
-                        ],
-                        default="tv",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("original", "Original"),
-                            ("manga", "Manga"),
-                            ("light_novel", "Light novel"),
-                            ("game", "Game"),
-                            ("other", "Other"),
-                        ],
-                        default="original",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "season",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("winter", "Winter"),
-                            ("spring", "Spring"),
-                            ("summer", "Summer"),
-                            ("fall", "Fall"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("premiere_date", models.DateField(blank=True, null=True)),
-                (
-                    "episode_count",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Leave empty if unknown.",
-                        null=True,
-                        verbose_name="number of episodes",
-                    ),
-                ),
-                (
-                    "airing_status",
-                    models.CharField(
-                        choices=[
-                            ("upcoming", "Not yet aired"),
-                            ("airing", "Airing"),
-                            ("finished", "Finished"),
-                        ],
-                        default="airing",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "cover",
-                    models.ImageField(
-                        blank=True,
-                        upload_to="covers/",
-                        validators=[reviews.images.validate_image],
-                    ),
-                ),
-                (
-                    "cover_alt",
-                    models.CharField(
-                        blank=True,
-                        help_text="Describe the cover for readers who cannot see it.",
-                        max_length=200,
-                        verbose_name="cover alt text",
-                    ),
-                ),
-                ("created", models.DateTimeField(auto_now_add=True)),
-                ("updated", models.DateTimeField(auto_now=True)),
-                (
-                    "genres",
-                    models.ManyToManyField(
-                        blank=True, related_name="shows", to="reviews.genre"
-                    ),
-                ),
-                (
-                    "studios",
-                    models.ManyToManyField(
-                        blank=True, related_name="shows", to="reviews.studio"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(help_text='The title readers know it by.', max_length=200)),
+                ('title_english', models.CharField(blank=True, max_length=200, verbose_name='English title')),
+                ('title_japanese', models.CharField(blank=True, help_text='In Japanese or romaji.', max_length=200, verbose_name='Japanese title')),
+                ('slug', models.SlugField(max_length=200, unique=True)),
+                ('synopsis', models.TextField(blank=True, help_text='A spoiler-free premise.')),
+                ('format', models.CharField(choices=[('tv', 'TV series'), ('film', 'Film'), ('ova', 'OVA'), ('ona', 'ONA (web)')], default='tv', max_length=10)),
+                ('source', models.CharField(choices=[('original', 'Original'), ('manga', 'Manga'), ('light_novel', 'Light novel'), ('game', 'Game'), ('other', 'Other')], default='original', max_length=20)),
+                ('season', models.CharField(blank=True, choices=[('winter', 'Winter'), ('spring', 'Spring'), ('summer', 'Summer'), ('fall', 'Fall')], max_length=10)),
+                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('premiere_date', models.DateField(blank=True, null=True)),
+                ('episode_count', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty if unknown.', null=True, verbose_name='number of episodes')),
+                ('airing_status', models.CharField(choices=[('upcoming', 'Not yet aired'), ('airing', 'Airing'), ('finished', 'Finished')], default='airing', max_length=10)),
+                ('cover', models.ImageField(blank=True, upload_to='covers/', validators=[reviews.images.validate_image])),
+                ('cover_alt', models.CharField(blank=True, help_text='Describe the cover for readers who cannot see it.', max_length=200, verbose_name='cover alt text')),
+                ('created', models.DateTimeField(auto_now_add=True)),
+                ('updated', models.DateTimeField(auto_now=True)),
+                ('genres', models.ManyToManyField(blank=True, related_name='shows', to='reviews.genre')),
+                ('studios', models.ManyToManyField(blank=True, related_name='shows', to='reviews.studio')),
             ],
             options={
-                "ordering": ["title"],
+                'ordering': ['title'],
             },
         ),
         migrations.CreateModel(
-            name="Episode",
+            name='Episode',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("number", models.PositiveSmallIntegerField()),
-                ("title", models.CharField(blank=True, max_length=200)),
-                ("air_date", models.DateField(blank=True, null=True)),
-                (
-                    "show",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="episodes",
-                        to="reviews.show",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField()),
+                ('title', models.CharField(blank=True, max_length=200)),
+                ('air_date', models.DateField(blank=True, null=True)),
+                ('show', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='reviews.show')),
             ],
             options={
-                "ordering": ["show_id", "number"],
+                'ordering': ['show_id', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="Credit",
+            name='Credit',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("director", "Director"),
-                            ("series_composition", "Series composition"),
-                            ("script", "Scripts"),
-                            ("character_design", "Character design"),
-                            ("music", "Music"),
-                            ("original_creator", "Original creator"),
-                            ("other", "Other"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("name", models.CharField(max_length=100)),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "show",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="credits",
-                        to="reviews.show",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('director', 'Director'), ('series_composition', 'Series composition'), ('script', 'Scripts'), ('character_design', 'Character design'), ('music', 'Music'), ('original_creator', 'Original creator'), ('other', 'Other')], max_length=30)),
+                ('name', models.CharField(max_length=100)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('show', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='reviews.show')),
             ],
             options={
-                "ordering": ["position", "pk"],
+                'ordering': ['position', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ThemeSong",
+            name='ThemeSong',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("opening", "Opening"),
-                            ("ending", "Ending"),
-                            ("insert", "Insert song"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("artist", models.CharField(max_length=200)),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "show",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="theme_songs",
-                        to="reviews.show",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('opening', 'Opening'), ('ending', 'Ending'), ('insert', 'Insert song')], max_length=10)),
+                ('title', models.CharField(max_length=200)),
+                ('artist', models.CharField(max_length=200)),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('show', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='theme_songs', to='reviews.show')),
             ],
             options={
-                "ordering": ["position", "pk"],
+                'ordering': ['position', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Review",
+            name='Review',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("episode", "Episode review"),
-                            ("first_impressions", "First impressions"),
-                            ("season", "Season review"),
-                        ],
-                        default="episode",
-                        max_length=20,
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="The review's address: /reviews/slug/.",
-                        max_length=200,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "summary",
-                    models.CharField(
-                        blank=True,
-                        help_text="The one-line summary in lists and on the page; no spoilers.",
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "recap",
-                    markdownx.models.MarkdownxField(
-                        blank=True,
-                        help_text="What happens, in Markdown. Always hidden behind a spoiler toggle.",
-                    ),
-                ),
-                ("recap_html", models.TextField(blank=True, editable=False)),
-                (
-                    "body",
-                    markdownx.models.MarkdownxField(
-                        blank=True,
-                        help_text="Your review, in Markdown. Hide spoilers with >!text!< or ||text||, or a block between '::: spoiler' and ':::'.",
-                        verbose_name="thoughts",
-                    ),
-                ),
-                ("body_html", models.TextField(blank=True, editable=False)),
-                (
-                    "score",
-                    models.DecimalField(
-                        blank=True,
-                        choices=[
-                            (Decimal("0.0"), "0"),
-                            (Decimal("0.5"), "0.5"),
-                            (Decimal("1.0"), "1"),
-                            (Decimal("1.5"), "1.5"),
-                            (Decimal("2.0"), "2"),
-                            (Decimal("2.5"), "2.5"),
-                            (Decimal("3.0"), "3"),
-                            (Decimal("3.5"), "3.5"),
-                            (Decimal("4.0"), "4"),
-                            (Decimal("4.5"), "4.5"),
-                            (Decimal("5.0"), "5"),
-                            (Decimal("5.5"), "5.5"),
-                            (Decimal("6.0"), "6"),
-                            (Decimal("6.5"), "6.5"),
-                            (Decimal("7.0"), "7"),
-                            (Decimal("7.5"), "7.5"),
-                            (Decimal("8.0"), "8"),
-                            (Decimal("8.5"), "8.5"),
-                            (Decimal("9.0"), "9"),
-                            (Decimal("9.5"), "9.5"),
-                            (Decimal("10.0"), "10"),
-                        ],
-                        decimal_places=1,
-                        help_text="Out of 10, in half points. Optional for a recap.",
-                        max_digits=3,
-                        null=True,
-                        verbose_name="score",
-                    ),
-                ),
-                (
-                    "story_score",
-                    models.DecimalField(
-                        blank=True,
-                        choices=[
-                            (Decimal("0.0"), "0"),
-                            (Decimal("0.5"), "0.5"),
-                            (Decimal("1.0"), "1"),
-                            (Decimal("1.5"), "1.5"),
-                            (Decimal("2.0"), "2"),
-                            (Decimal("2.5"), "2.5"),
-                            (Decimal("3.0"), "3"),
-                            (Decimal("3.5"), "3.5"),
-                            (Decimal("4.0"), "4"),
-                            (Decimal("4.5"), "4.5"),
-                            (Decimal("5.0"), "5"),
-                            (Decimal("5.5"), "5.5"),
-                            (Decimal("6.0"), "6"),
-                            (Decimal("6.5"), "6.5"),
-                            (Decimal("7.0"), "7"),
-                            (Decimal("7.5"), "7.5"),
-                            (Decimal("8.0"), "8"),
-                            (Decimal("8.5"), "8.5"),
-                            (Decimal("9.0"), "9"),
-                            (Decimal("9.5"), "9.5"),
-                            (Decimal("10.0"), "10"),
-                        ],
-                        decimal_places=1,
-                        help_text="Optional aspect score out of 10.",
-                        max_digits=3,
-                        null=True,
-                        verbose_name="story",
-                    ),
-                ),
-                (
-                    "visuals_score",
-                    models.DecimalField(
-                        blank=True,
-                        choices=[
-                            (Decimal("0.0"), "0"),
-                            (Decimal("0.5"), "0.5"),
-                            (Decimal("1.0"), "1"),
-                            (Decimal("1.5"), "1.5"),
-                            (Decimal("2.0"), "2"),
-                            (Decimal("2.5"), "2.5"),
-                            (Decimal("3.0"), "3"),
-                            (Decimal("3.5"), "3.5"),
-                            (Decimal("4.0"), "4"),
-                            (Decimal("4.5"), "4.5"),
-                            (Decimal("5.0"), "5"),
-                            (Decimal("5.5"), "5.5"),
-                            (Decimal("6.0"), "6"),
-                            (Decimal("6.5"), "6.5"),
-                            (Decimal("7.0"), "7"),
-                            (Decimal("7.5"), "7.5"),
-                            (Decimal("8.0"), "8"),
-                            (Decimal("8.5"), "8.5"),
-                            (Decimal("9.0"), "9"),
-                            (Decimal("9.5"), "9.5"),
-                            (Decimal("10.0"), "10"),
-                        ],
-                        decimal_places=1,
-                        help_text="Optional aspect score out of 10.",
-                        max_digits=3,
-                        null=True,
-                        verbose_name="visuals",
-                    ),
-                ),
-                (
-                    "sound_score",
-                    models.DecimalField(
-                        blank=True,
-                        choices=[
-                            (Decimal("0.0"), "0"),
-                            (Decimal("0.5"), "0.5"),
-                            (Decimal("1.0"), "1"),
-                            (Decimal("1.5"), "1.5"),
-                            (Decimal("2.0"), "2"),
-                            (Decimal("2.5"), "2.5"),
-                            (Decimal("3.0"), "3"),
-                            (Decimal("3.5"), "3.5"),
-                            (Decimal("4.0"), "4"),
-                            (Decimal("4.5"), "4.5"),
-                            (Decimal("5.0"), "5"),
-                            (Decimal("5.5"), "5.5"),
-                            (Decimal("6.0"), "6"),
-                            (Decimal("6.5"), "6.5"),
-                            (Decimal("7.0"), "7"),
-                            (Decimal("7.5"), "7.5"),
-                            (Decimal("8.0"), "8"),
-                            (Decimal("8.5"), "8.5"),
-                            (Decimal("9.0"), "9"),
-                            (Decimal("9.5"), "9.5"),
-                            (Decimal("10.0"), "10"),
-                        ],
-                        decimal_places=1,
-                        help_text="Optional aspect score out of 10.",
-                        max_digits=3,
-                        null=True,
-                        verbose_name="sound",
-                    ),
-                ),
-                (
-                    "characters_score",
-                    models.DecimalField(
-                        blank=True,
-                        choices=[
-                            (Decimal("0.0"), "0"),
-                            (Decimal("0.5"), "0.5"),
-                            (Decimal("1.0"), "1"),
-                            (Decimal("1.5"), "1.5"),
-                            (Decimal("2.0"), "2"),
-                            (Decimal("2.5"), "2.5"),
-                            (Decimal("3.0"), "3"),
-                            (Decimal("3.5"), "3.5"),
-                            (Decimal("4.0"), "4"),
-                            (Decimal("4.5"), "4.5"),
-                            (Decimal("5.0"), "5"),
-                            (Decimal("5.5"), "5.5"),
-                            (Decimal("6.0"), "6"),
-                            (Decimal("6.5"), "6.5"),
-                            (Decimal("7.0"), "7"),
-                            (Decimal("7.5"), "7.5"),
-                            (Decimal("8.0"), "8"),
-                            (Decimal("8.5"), "8.5"),
-                            (Decimal("9.0"), "9"),
-                            (Decimal("9.5"), "9.5"),
-                            (Decimal("10.0"), "10"),
-                        ],
-                        decimal_places=1,
-                        help_text="Optional aspect score out of 10.",
-                        max_digits=3,
-                        null=True,
-                        verbose_name="characters",
-                    ),
-                ),
-                (
-                    "verdict",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("recommended", "Recommended"),
-                            ("mixed", "Mixed"),
-                            ("not_recommended", "Not recommended"),
-                            ("keep_watching", "Keep watching"),
-                            ("wait_and_see", "Wait and see"),
-                            ("drop", "Drop it"),
-                        ],
-                        help_text="Recommended / mixed / not recommended; for first impressions: keep watching / wait and see / drop it.",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "episodes_watched",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="For a preliminary review: how many episodes you had watched.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "spoils_up_to",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="The last episode whose events this review reveals.",
-                        null=True,
-                        verbose_name="spoils up to episode",
-                    ),
-                ),
-                (
-                    "cover",
-                    models.ImageField(
-                        blank=True,
-                        upload_to="covers/",
-                        validators=[reviews.images.validate_image],
-                    ),
-                ),
-                (
-                    "cover_alt",
-                    models.CharField(
-                        blank=True,
-                        help_text="Describe the image for readers who cannot see it (required).",
-                        max_length=200,
-                        verbose_name="cover alt text",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted for review"),
-                            ("published", "Published"),
-                        ],
-                        default="draft",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        blank=True,
-                        help_text="Leave empty to publish now; a future time schedules the review.",
-                        null=True,
-                        verbose_name="publication time",
-                    ),
-                ),
-                (
-                    "reading_time",
-                    models.PositiveSmallIntegerField(
-                        default=1, editable=False, verbose_name="reading time (minutes)"
-                    ),
-                ),
-                ("created", models.DateTimeField(auto_now_add=True)),
-                ("updated", models.DateTimeField(auto_now=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reviews",
-                        to="reviews.author",
-                    ),
-                ),
-                (
-                    "episode",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="For an episode review or first impressions: the episode reviewed.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reviews",
-                        to="reviews.episode",
-                    ),
-                ),
-                (
-                    "show",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reviews",
-                        to="reviews.show",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('episode', 'Episode review'), ('first_impressions', 'First impressions'), ('season', 'Season review')], default='episode', max_length=20)),
+                ('title', models.CharField(max_length=200)),
+                ('slug', models.SlugField(help_text="The review's address: /reviews/slug/.", max_length=200, unique=True)),
+                ('summary', models.CharField(blank=True, help_text='The one-line summary in lists and on the page; no spoilers.', max_length=300)),
+                ('recap', markdownx.models.MarkdownxField(blank=True, help_text='What happens, in Markdown. Always hidden behind a spoiler toggle.')),
+                ('recap_html', models.TextField(blank=True, editable=False)),
+                ('body', markdownx.models.MarkdownxField(blank=True, help_text="Your review, in Markdown. Hide spoilers with >!text!< or ||text||, or a block between '::: spoiler' and ':::'.", verbose_name='thoughts')),
+                ('body_html', models.TextField(blank=True, editable=False)),
+                ('score', models.DecimalField(blank=True, choices=[(Decimal('0.0'), '0'), (Decimal('0.5'), '0.5'), (Decimal('1.0'), '1'), (Decimal('1.5'), '1.5'), (Decimal('2.0'), '2'), (Decimal('2.5'), '2.5'), (Decimal('3.0'), '3'), (Decimal('3.5'), '3.5'), (Decimal('4.0'), '4'), (Decimal('4.5'), '4.5'), (Decimal('5.0'), '5'), (Decimal('5.5'), '5.5'), (Decimal('6.0'), '6'), (Decimal('6.5'), '6.5'), (Decimal('7.0'), '7'), (Decimal('7.5'), '7.5'), (Decimal('8.0'), '8'), (Decimal('8.5'), '8.5'), (Decimal('9.0'), '9'), (Decimal('9.5'), '9.5'), (Decimal('10.0'), '10')], decimal_places=1, help_text='Out of 10, in half points. Optional for a recap.', max_digits=3, null=True, verbose_name='score')),
+                ('story_score', models.DecimalField(blank=True, choices=[(Decimal('0.0'), '0'), (Decimal('0.5'), '0.5'), (Decimal('1.0'), '1'), (Decimal('1.5'), '1.5'), (Decimal('2.0'), '2'), (Decimal('2.5'), '2.5'), (Decimal('3.0'), '3'), (Decimal('3.5'), '3.5'), (Decimal('4.0'), '4'), (Decimal('4.5'), '4.5'), (Decimal('5.0'), '5'), (Decimal('5.5'), '5.5'), (Decimal('6.0'), '6'), (Decimal('6.5'), '6.5'), (Decimal('7.0'), '7'), (Decimal('7.5'), '7.5'), (Decimal('8.0'), '8'), (Decimal('8.5'), '8.5'), (Decimal('9.0'), '9'), (Decimal('9.5'), '9.5'), (Decimal('10.0'), '10')], decimal_places=1, help_text='Optional aspect score out of 10.', max_digits=3, null=True, verbose_name='story')),
+                ('visuals_score', models.DecimalField(blank=True, choices=[(Decimal('0.0'), '0'), (Decimal('0.5'), '0.5'), (Decimal('1.0'), '1'), (Decimal('1.5'), '1.5'), (Decimal('2.0'), '2'), (Decimal('2.5'), '2.5'), (Decimal('3.0'), '3'), (Decimal('3.5'), '3.5'), (Decimal('4.0'), '4'), (Decimal('4.5'), '4.5'), (Decimal('5.0'), '5'), (Decimal('5.5'), '5.5'), (Decimal('6.0'), '6'), (Decimal('6.5'), '6.5'), (Decimal('7.0'), '7'), (Decimal('7.5'), '7.5'), (Decimal('8.0'), '8'), (Decimal('8.5'), '8.5'), (Decimal('9.0'), '9'), (Decimal('9.5'), '9.5'), (Decimal('10.0'), '10')], decimal_places=1, help_text='Optional aspect score out of 10.', max_digits=3, null=True, verbose_name='visuals')),
+                ('sound_score', models.DecimalField(blank=True, choices=[(Decimal('0.0'), '0'), (Decimal('0.5'), '0.5'), (Decimal('1.0'), '1'), (Decimal('1.5'), '1.5'), (Decimal('2.0'), '2'), (Decimal('2.5'), '2.5'), (Decimal('3.0'), '3'), (Decimal('3.5'), '3.5'), (Decimal('4.0'), '4'), (Decimal('4.5'), '4.5'), (Decimal('5.0'), '5'), (Decimal('5.5'), '5.5'), (Decimal('6.0'), '6'), (Decimal('6.5'), '6.5'), (Decimal('7.0'), '7'), (Decimal('7.5'), '7.5'), (Decimal('8.0'), '8'), (Decimal('8.5'), '8.5'), (Decimal('9.0'), '9'), (Decimal('9.5'), '9.5'), (Decimal('10.0'), '10')], decimal_places=1, help_text='Optional aspect score out of 10.', max_digits=3, null=True, verbose_name='sound')),
+                ('characters_score', models.DecimalField(blank=True, choices=[(Decimal('0.0'), '0'), (Decimal('0.5'), '0.5'), (Decimal('1.0'), '1'), (Decimal('1.5'), '1.5'), (Decimal('2.0'), '2'), (Decimal('2.5'), '2.5'), (Decimal('3.0'), '3'), (Decimal('3.5'), '3.5'), (Decimal('4.0'), '4'), (Decimal('4.5'), '4.5'), (Decimal('5.0'), '5'), (Decimal('5.5'), '5.5'), (Decimal('6.0'), '6'), (Decimal('6.5'), '6.5'), (Decimal('7.0'), '7'), (Decimal('7.5'), '7.5'), (Decimal('8.0'), '8'), (Decimal('8.5'), '8.5'), (Decimal('9.0'), '9'), (Decimal('9.5'), '9.5'), (Decimal('10.0'), '10')], decimal_places=1, help_text='Optional aspect score out of 10.', max_digits=3, null=True, verbose_name='characters')),
+                ('verdict', models.CharField(blank=True, choices=[('recommended', 'Recommended'), ('mixed', 'Mixed'), ('not_recommended', 'Not recommended'), ('keep_watching', 'Keep watching'), ('wait_and_see', 'Wait and see'), ('drop', 'Drop it')], help_text='Recommended / mixed / not recommended; for first impressions: keep watching / wait and see / drop it.', max_length=20)),
+                ('episodes_watched', models.PositiveSmallIntegerField(blank=True, help_text='For a preliminary review: how many episodes you had watched.', null=True)),
+                ('spoils_up_to', models.PositiveSmallIntegerField(blank=True, help_text='The last episode whose events this review reveals.', null=True, verbose_name='spoils up to episode')),
+                ('cover', models.ImageField(blank=True, upload_to='covers/', validators=[reviews.images.validate_image])),
+                ('cover_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it (required).', max_length=200, verbose_name='cover alt text')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('published', 'Published')], default='draft', max_length=10)),
+                ('published_at', models.DateTimeField(blank=True, help_text='Leave empty to publish now; a future time schedules the review.', null=True, verbose_name='publication time')),
+                ('reading_time', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='reading time (minutes)')),
+                ('created', models.DateTimeField(auto_now_add=True)),
+                ('updated', models.DateTimeField(auto_now=True)),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.author')),
+                ('episode', models.ForeignKey(blank=True, help_text='For an episode review or first impressions: the episode reviewed.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.episode')),
+                ('show', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.show')),
             ],
             options={
-                "ordering": [
-                    models.OrderBy(
-                        models.F("published_at"), descending=True, nulls_last=True
-                    ),
-                    "-pk",
-                ],
-                "permissions": [
-                    ("change_any_review", "Can change every writer's reviews")
-                ],
-                "indexes": [
-                    models.Index(
-                        fields=["status", "-published_at"], name="review_pub_idx"
-                    ),
-                    models.Index(
-                        fields=["show", "-published_at"], name="review_show_idx"
-                    ),
-                    models.Index(
-                        fields=["author", "-published_at"], name="review_author_idx"
-                    ),
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("score__isnull", True),
-                            (
-                                "score__in",
-                                [
-                                    Decimal("0.0"),
-                                    Decimal("0.5"),
-                                    Decimal("1.0"),
-                                    Decimal("1.5"),
-                                    Decimal("2.0"),
-                                    Decimal("2.5"),
-                                    Decimal("3.0"),
-                                    Decimal("3.5"),
-                                    Decimal("4.0"),
-                                    Decimal("4.5"),
-                                    Decimal("5.0"),
-                                    Decimal("5.5"),
-                                    Decimal("6.0"),
-                                    Decimal("6.5"),
-                                    Decimal("7.0"),
-                                    Decimal("7.5"),
-                                    Decimal("8.0"),
-                                    Decimal("8.5"),
-                                    Decimal("9.0"),
-                                    Decimal("9.5"),
-                                    Decimal("10.0"),
-                                ],
-                            ),
-                            _connector="OR",
-                        ),
-                        name="review_score_half_points_0_to_10",
-                        violation_error_message="Scores go from 0 to 10 in half points.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("story_score__isnull", True),
-                            (
-                                "story_score__in",
-                                [
-                                    Decimal("0.0"),
-                                    Decimal("0.5"),
-                                    Decimal("1.0"),
-                                    Decimal("1.5"),
-                                    Decimal("2.0"),
-                                    Decimal("2.5"),
-                                    Decimal("3.0"),
-                                    Decimal("3.5"),
-                                    Decimal("4.0"),
-                                    Decimal("4.5"),
-                                    Decimal("5.0"),
-                                    Decimal("5.5"),
-                                    Decimal("6.0"),
-                                    Decimal("6.5"),
-                                    Decimal("7.0"),
-                                    Decimal("7.5"),
-                                    Decimal("8.0"),
-                                    Decimal("8.5"),
-                                    Decimal("9.0"),
-                                    Decimal("9.5"),
-                                    Decimal("10.0"),
-                                ],
-                            ),
-                            _connector="OR",
-                        ),
-                        name="review_story_score_half_points_0_to_10",
-                        violation_error_message="Scores go from 0 to 10 in half points.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("visuals_score__isnull", True),
-                            (
-                                "visuals_score__in",
-                                [
-                                    Decimal("0.0"),
-                                    Decimal("0.5"),
-                                    Decimal("1.0"),
-                                    Decimal("1.5"),
-                                    Decimal("2.0"),
-                                    Decimal("2.5"),
-                                    Decimal("3.0"),
-                                    Decimal("3.5"),
-                                    Decimal("4.0"),
-                                    Decimal("4.5"),
-                                    Decimal("5.0"),
-                                    Decimal("5.5"),
-                                    Decimal("6.0"),
-                                    Decimal("6.5"),
-                                    Decimal("7.0"),
-                                    Decimal("7.5"),
-                                    Decimal("8.0"),
-                                    Decimal("8.5"),
-                                    Decimal("9.0"),
-                                    Decimal("9.5"),
-                                    Decimal("10.0"),
-                                ],
-                            ),
-                            _connector="OR",
-                        ),
-                        name="review_visuals_score_half_points_0_to_10",
-                        violation_error_message="Scores go from 0 to 10 in half points.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("sound_score__isnull", True),
-                            (
-                                "sound_score__in",
-                                [
-                                    Decimal("0.0"),
-                                    Decimal("0.5"),
-                                    Decimal("1.0"),
-                                    Decimal("1.5"),
-                                    Decimal("2.0"),
-                                    Decimal("2.5"),
-                                    Decimal("3.0"),
-                                    Decimal("3.5"),
-                                    Decimal("4.0"),
-                                    Decimal("4.5"),
-                                    Decimal("5.0"),
-                                    Decimal("5.5"),
-                                    Decimal("6.0"),
-                                    Decimal("6.5"),
-                                    Decimal("7.0"),
-                                    Decimal("7.5"),
-                                    Decimal("8.0"),
-                                    Decimal("8.5"),
-                                    Decimal("9.0"),
-                                    Decimal("9.5"),
-                                    Decimal("10.0"),
-                                ],
-                            ),
-                            _connector="OR",
-                        ),
-                        name="review_sound_score_half_points_0_to_10",
-                        violation_error_message="Scores go from 0 to 10 in half points.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("characters_score__isnull", True),
-                            (
-                                "characters_score__in",
-                                [
-                                    Decimal("0.0"),
-                                    Decimal("0.5"),
-                                    Decimal("1.0"),
-                                    Decimal("1.5"),
-                                    Decimal("2.0"),
-                                    Decimal("2.5"),
-                                    Decimal("3.0"),
-                                    Decimal("3.5"),
-                                    Decimal("4.0"),
-                                    Decimal("4.5"),
-                                    Decimal("5.0"),
-                                    Decimal("5.5"),
-                                    Decimal("6.0"),
-                                    Decimal("6.5"),
-                                    Decimal("7.0"),
-                                    Decimal("7.5"),
-                                    Decimal("8.0"),
-                                    Decimal("8.5"),
-                                    Decimal("9.0"),
-                                    Decimal("9.5"),
-                                    Decimal("10.0"),
-                                ],
-                            ),
-                            _connector="OR",
-                        ),
-                        name="review_characters_score_half_points_0_to_10",
-                        violation_error_message="Scores go from 0 to 10 in half points.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("cover", ""),
-                            models.Q(("cover_alt", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="review_cover_has_alt_text",
-                        violation_error_message="Describe the cover image in its alt text for readers who cannot see it.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("status", "published"), _negated=True),
-                            ("published_at__isnull", False),
-                            _connector="OR",
-                        ),
-                        name="review_published_has_publication_time",
-                    ),
-                ],
+                'ordering': [models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), '-pk'],
+                'permissions': [('change_any_review', "Can change every writer's reviews")],
+                'indexes': [models.Index(fields=['status', '-published_at'], name='review_pub_idx'), models.Index(fields=['show', '-published_at'], name='review_show_idx'), models.Index(fields=['author', '-published_at'], name='review_author_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('score__isnull', True), ('score__in', [Decimal('0.0'), Decimal('0.5'), Decimal('1.0'), Decimal('1.5'), Decimal('2.0'), Decimal('2.5'), Decimal('3.0'), Decimal('3.5'), Decimal('4.0'), Decimal('4.5'), Decimal('5.0'), Decimal('5.5'), Decimal('6.0'), Decimal('6.5'), Decimal('7.0'), Decimal('7.5'), Decimal('8.0'), Decimal('8.5'), Decimal('9.0'), Decimal('9.5'), Decimal('10.0')]), _connector='OR'), name='review_score_half_points_0_to_10', violation_error_message='Scores go from 0 to 10 in half points.'), models.CheckConstraint(condition=models.Q(('story_score__isnull', True), ('story_score__in', [Decimal('0.0'), Decimal('0.5'), Decimal('1.0'), Decimal('1.5'), Decimal('2.0'), Decimal('2.5'), Decimal('3.0'), Decimal('3.5'), Decimal('4.0'), Decimal('4.5'), Decimal('5.0'), Decimal('5.5'), Decimal('6.0'), Decimal('6.5'), Decimal('7.0'), Decimal('7.5'), Decimal('8.0'), Decimal('8.5'), Decimal('9.0'), Decimal('9.5'), Decimal('10.0')]), _connector='OR'), name='review_story_score_half_points_0_to_10', violation_error_message='Scores go from 0 to 10 in half points.'), models.CheckConstraint(condition=models.Q(('visuals_score__isnull', True), ('visuals_score__in', [Decimal('0.0'), Decimal('0.5'), Decimal('1.0'), Decimal('1.5'), Decimal('2.0'), Decimal('2.5'), Decimal('3.0'), Decimal('3.5'), Decimal('4.0'), Decimal('4.5'), Decimal('5.0'), Decimal('5.5'), Decimal('6.0'), Decimal('6.5'), Decimal('7.0'), Decimal('7.5'), Decimal('8.0'), Decimal('8.5'), Decimal('9.0'), Decimal('9.5'), Decimal('10.0')]), _connector='OR'), name='review_visuals_score_half_points_0_to_10', violation_error_message='Scores go from 0 to 10 in half points.'), models.CheckConstraint(condition=models.Q(('sound_score__isnull', True), ('sound_score__in', [Decimal('0.0'), Decimal('0.5'), Decimal('1.0'), Decimal('1.5'), Decimal('2.0'), Decimal('2.5'), Decimal('3.0'), Decimal('3.5'), Decimal('4.0'), Decimal('4.5'), Decimal('5.0'), Decimal('5.5'), Decimal('6.0'), Decimal('6.5'), Decimal('7.0'), Decimal('7.5'), Decimal('8.0'), Decimal('8.5'), Decimal('9.0'), Decimal('9.5'), Decimal('10.0')]), _connector='OR'), name='review_sound_score_half_points_0_to_10', violation_error_message='Scores go from 0 to 10 in half points.'), models.CheckConstraint(condition=models.Q(('characters_score__isnull', True), ('characters_score__in', [Decimal('0.0'), Decimal('0.5'), Decimal('1.0'), Decimal('1.5'), Decimal('2.0'), Decimal('2.5'), Decimal('3.0'), Decimal('3.5'), Decimal('4.0'), Decimal('4.5'), Decimal('5.0'), Decimal('5.5'), Decimal('6.0'), Decimal('6.5'), Decimal('7.0'), Decimal('7.5'), Decimal('8.0'), Decimal('8.5'), Decimal('9.0'), Decimal('9.5'), Decimal('10.0')]), _connector='OR'), name='review_characters_score_half_points_0_to_10', violation_error_message='Scores go from 0 to 10 in half points.'), models.CheckConstraint(condition=models.Q(('cover', ''), models.Q(('cover_alt', ''), _negated=True), _connector='OR'), name='review_cover_has_alt_text', violation_error_message='Describe the cover image in its alt text for readers who cannot see it.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='review_published_has_publication_time')],
             },
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.UniqueConstraint(
-                fields=("show", "number"), name="episode_number_unique_per_show"
-            ),
+            model_name='episode',
+            constraint=models.UniqueConstraint(fields=('show', 'number'), name='episode_number_unique_per_show'),
         ),
         migrations.AddIndex(
-            model_name="show",
-            index=models.Index(fields=["year", "season"], name="show_season_idx"),
+            model_name='show',
+            index=models.Index(fields=['year', 'season'], name='show_season_idx'),
         ),
         migrations.AddConstraint(
-            model_name="show",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("cover", ""),
-                    models.Q(("cover_alt", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="show_cover_has_alt_text",
-                violation_error_message="Describe the cover image in its alt text for readers who cannot see it.",
-            ),
+            model_name='show',
+            constraint=models.CheckConstraint(condition=models.Q(('cover', ''), models.Q(('cover_alt', ''), _negated=True), _connector='OR'), name='show_cover_has_alt_text', violation_error_message='Describe the cover image in its alt text for readers who cannot see it.'),
         ),
     ]

@@ -11,18 +11,10 @@ GROUPS = {
         *[f"{action}_review" for action in ("add", "change", "delete", "view")],
         "change_author",
         "view_author",
-        *[
-            f"{action}_{model}"
-            for model in SHARED_DATA
-            for action in ("add", "change", "view")
-        ],
+        *[f"{action}_{model}" for model in SHARED_DATA for action in ("add", "change", "view")],
     ],
     "Editors": [
-        *[
-            f"{action}_{model}"
-            for model in EDITED
-            for action in ("add", "change", "delete", "view")
-        ],
+        *[f"{action}_{model}" for model in EDITED for action in ("add", "change", "delete", "view")],
         "change_any_review",
         "change_any_author",
     ],

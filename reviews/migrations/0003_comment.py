@@ -7,136 +7,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0002_groups"),
+        ('reviews', '0002_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="review",
-            name="comments_enabled",
-            field=models.BooleanField(
-                default=True,
-                help_text="Untick to close comments. They also close by themselves some days after publication (COMMENTS_CLOSE_AFTER_DAYS).",
-                verbose_name="comments open",
-            ),
+            model_name='review',
+            name='comments_enabled',
+            field=models.BooleanField(default=True, help_text='Untick to close comments. They also close by themselves some days after publication (COMMENTS_CLOSE_AFTER_DAYS).', verbose_name='comments open'),
         ),
         migrations.CreateModel(
-            name="Comment",
+            name='Comment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("name", models.CharField(max_length=80)),
-                (
-                    "email",
-                    models.EmailField(
-                        help_text="Never shown on the site.",
-                        max_length=254,
-                        verbose_name="e-mail",
-                    ),
-                ),
-                ("website", models.URLField(blank=True)),
-                ("text", models.TextField()),
-                ("text_html", models.TextField(editable=False)),
-                (
-                    "status",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (0, "Awaiting moderation"),
-                            (1, "Approved"),
-                            (2, "Spam"),
-                            (3, "Removed"),
-                        ],
-                        default=0,
-                    ),
-                ),
-                (
-                    "moderation_reason",
-                    models.CharField(
-                        blank=True,
-                        help_text="Why the rules gave it this status.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "ip_address",
-                    models.CharField(
-                        blank=True,
-                        help_text="Truncated or hashed, as COMMENTS_IP_PRIVACY says.",
-                        max_length=64,
-                        verbose_name="IP address",
-                    ),
-                ),
-                (
-                    "fingerprint",
-                    models.CharField(editable=False, max_length=64, unique=True),
-                ),
-                (
-                    "created",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False
-                    ),
-                ),
-                (
-                    "moderated_at",
-                    models.DateTimeField(blank=True, editable=False, null=True),
-                ),
-                (
-                    "moderated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The comment this one replies to.",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="replies",
-                        to="reviews.comment",
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="reviews.review",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80)),
+                ('email', models.EmailField(help_text='Never shown on the site.', max_length=254, verbose_name='e-mail')),
+                ('website', models.URLField(blank=True)),
+                ('text', models.TextField()),
+                ('text_html', models.TextField(editable=False)),
+                ('status', models.PositiveSmallIntegerField(choices=[(0, 'Awaiting moderation'), (1, 'Approved'), (2, 'Spam'), (3, 'Removed')], default=0)),
+                ('moderation_reason', models.CharField(blank=True, help_text='Why the rules gave it this status.', max_length=200)),
+                ('ip_address', models.CharField(blank=True, help_text='Truncated or hashed, as COMMENTS_IP_PRIVACY says.', max_length=64, verbose_name='IP address')),
+                ('fingerprint', models.CharField(editable=False, max_length=64, unique=True)),
+                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('moderated_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('moderated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parent', models.ForeignKey(blank=True, help_text='The comment this one replies to.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='reviews.comment')),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='reviews.review')),
             ],
             options={
-                "ordering": ["status", "-created"],
-                "indexes": [
-                    models.Index(
-                        fields=["review", "status", "id"], name="comment_review_idx"
-                    ),
-                    models.Index(fields=["email", "status"], name="comment_email_idx"),
-                    models.Index(
-                        fields=["status", "-created"], name="comment_queue_idx"
-                    ),
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("status__in", [0, 1, 2, 3])),
-                        name="comment_status_valid",
-                    )
-                ],
+                'ordering': ['status', '-created'],
+                'indexes': [models.Index(fields=['review', 'status', 'id'], name='comment_review_idx'), models.Index(fields=['email', 'status'], name='comment_email_idx'), models.Index(fields=['status', '-created'], name='comment_queue_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', [0, 1, 2, 3])), name='comment_status_valid')],
             },
         ),
     ]

@@ -7,80 +7,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0004_comment_permissions"),
+        ('reviews', '0004_comment_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="review",
-            options={
-                "ordering": [
-                    models.OrderBy(
-                        models.F("published_at"), descending=True, nulls_last=True
-                    ),
-                    "-pk",
-                ],
-                "permissions": [
-                    ("change_any_review", "Can change every writer's reviews"),
-                    (
-                        "publish_review",
-                        "Can publish, schedule and unpublish own reviews",
-                    ),
-                ],
-            },
+            name='review',
+            options={'ordering': [models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), '-pk'], 'permissions': [('change_any_review', "Can change every writer's reviews"), ('publish_review', 'Can publish, schedule and unpublish own reviews')]},
         ),
         migrations.AddField(
-            model_name="review",
-            name="version",
+            model_name='review',
+            name='version',
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name="Revision",
+            name='Revision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                ("saved_at", models.DateTimeField(auto_now_add=True)),
-                ("note", models.CharField(blank=True, max_length=200)),
-                (
-                    "data",
-                    models.JSONField(
-                        encoder=django.core.serializers.json.DjangoJSONEncoder
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="revisions",
-                        to="reviews.review",
-                    ),
-                ),
-                (
-                    "saved_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('saved_at', models.DateTimeField(auto_now_add=True)),
+                ('note', models.CharField(blank=True, max_length=200)),
+                ('data', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='reviews.review')),
+                ('saved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-saved_at", "-pk"],
-                "indexes": [
-                    models.Index(
-                        fields=["review", "-saved_at"], name="revision_review_idx"
-                    )
-                ],
+                'ordering': ['-saved_at', '-pk'],
+                'indexes': [models.Index(fields=['review', '-saved_at'], name='revision_review_idx')],
             },
         ),
     ]

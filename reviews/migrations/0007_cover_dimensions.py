@@ -5,51 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0006_guest_writers"),
+        ('reviews', '0006_guest_writers'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="review",
-            name="cover_height",
+            model_name='review',
+            name='cover_height',
             field=models.PositiveIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="review",
-            name="cover_width",
+            model_name='review',
+            name='cover_width',
             field=models.PositiveIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="show",
-            name="cover_height",
+            model_name='show',
+            name='cover_height',
             field=models.PositiveIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="show",
-            name="cover_width",
+            model_name='show',
+            name='cover_width',
             field=models.PositiveIntegerField(editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="cover",
-            field=models.ImageField(
-                blank=True,
-                height_field="cover_height",
-                upload_to="covers/",
-                validators=[reviews.images.validate_image],
-                width_field="cover_width",
-            ),
+            model_name='review',
+            name='cover',
+            field=models.ImageField(blank=True, height_field='cover_height', upload_to='covers/', validators=[reviews.images.validate_image], width_field='cover_width'),
         ),
         migrations.AlterField(
-            model_name="show",
-            name="cover",
-            field=models.ImageField(
-                blank=True,
-                height_field="cover_height",
-                upload_to="covers/",
-                validators=[reviews.images.validate_image],
-                width_field="cover_width",
-            ),
+            model_name='show',
+            name='cover',
+            field=models.ImageField(blank=True, height_field='cover_height', upload_to='covers/', validators=[reviews.images.validate_image], width_field='cover_width'),
         ),
     ]

@@ -102,27 +102,21 @@ def documents(apps):
     Show = apps.get_model("reviews", "Show")
     for review in Review.objects.select_related("show", "author").iterator():
         show = review.show
-        yield (
-            "reviews_search_review",
-            [
-                review.pk,
-                fold(review.title),
-                fold(" ".join([show.title, show.title_english, show.title_japanese])),
-                fold(review.summary),
-                fold(review.author.name),
-                fold(body_text(review.body_spoiler_free_html)),
-            ],
-        )
+        yield "reviews_search_review", [
+            review.pk,
+            fold(review.title),
+            fold(" ".join([show.title, show.title_english, show.title_japanese])),
+            fold(review.summary),
+            fold(review.author.name),
+            fold(body_text(review.body_spoiler_free_html)),
+        ]
     for show in Show.objects.iterator():
-        yield (
-            "reviews_search_show",
-            [
-                show.pk,
-                fold(show.title),
-                fold(" ".join([show.title_english, show.title_japanese])),
-                fold(show.synopsis),
-            ],
-        )
+        yield "reviews_search_show", [
+            show.pk,
+            fold(show.title),
+            fold(" ".join([show.title_english, show.title_japanese])),
+            fold(show.synopsis),
+        ]
 
 
 def create_index(apps, schema_editor):

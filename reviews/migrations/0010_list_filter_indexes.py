@@ -4,27 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0009_search"),
+        ('reviews', '0009_search'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="review",
-            index=models.Index(
-                fields=["kind", "-published_at"], name="review_kind_idx"
-            ),
+            model_name='review',
+            index=models.Index(fields=['kind', '-published_at'], name='review_kind_idx'),
         ),
         migrations.AddIndex(
-            model_name="review",
-            index=models.Index(
-                fields=["verdict", "-published_at"], name="review_verdict_idx"
-            ),
+            model_name='review',
+            index=models.Index(fields=['verdict', '-published_at'], name='review_verdict_idx'),
         ),
         migrations.AddIndex(
-            model_name="review",
-            index=models.Index(
-                fields=["status", "-score", "-published_at"], name="review_score_idx"
-            ),
+            model_name='review',
+            index=models.Index(fields=['status', '-score', '-published_at'], name='review_score_idx'),
         ),
     ]

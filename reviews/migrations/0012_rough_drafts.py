@@ -5,40 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0011_comment_moved_to_comments"),
+        ('reviews', '0011_comment_moved_to_comments'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="review",
-            name="show",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Needed to submit or publish; a draft can wait.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reviews",
-                to="reviews.show",
-            ),
+            model_name='review',
+            name='show',
+            field=models.ForeignKey(blank=True, help_text='Needed to submit or publish; a draft can wait.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.show'),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="slug",
-            field=models.SlugField(
-                blank=True,
-                help_text="The review's address: /reviews/slug/. Made from the title if left empty.",
-                max_length=200,
-                unique=True,
-            ),
+            model_name='review',
+            name='slug',
+            field=models.SlugField(blank=True, help_text="The review's address: /reviews/slug/. Made from the title if left empty.", max_length=200, unique=True),
         ),
         migrations.AddConstraint(
-            model_name="review",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "draft"), ("show__isnull", False), _connector="OR"
-                ),
-                name="review_submitted_or_published_has_a_show",
-            ),
+            model_name='review',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('show__isnull', False), _connector='OR'), name='review_submitted_or_published_has_a_show'),
         ),
     ]

@@ -5,23 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0012_rough_drafts"),
+        ('reviews', '0012_rough_drafts'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="review",
-            name="intro",
-            field=markdownx.models.MarkdownxField(
-                blank=True,
-                help_text="Optional, in Markdown: a spoiler-free opening shown before the recap (the recap always comes before your thoughts).",
-                verbose_name="introduction",
-            ),
+            model_name='review',
+            name='intro',
+            field=markdownx.models.MarkdownxField(blank=True, help_text='Optional, in Markdown: a spoiler-free opening shown before the recap (the recap always comes before your thoughts).', verbose_name='introduction'),
         ),
         migrations.AddField(
-            model_name="review",
-            name="intro_html",
+            model_name='review',
+            name='intro_html',
             field=models.TextField(blank=True, editable=False),
         ),
     ]

@@ -4,25 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0013_introduction"),
+        ('reviews', '0013_introduction'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="credit",
-            name="role",
-            field=models.CharField(
-                choices=[
-                    ("director", "Director"),
-                    ("series_composition", "Series composition"),
-                    ("script", "Screenplay / scripts"),
-                    ("character_design", "Character design"),
-                    ("music", "Music"),
-                    ("original_creator", "Original creator"),
-                    ("other", "Other"),
-                ],
-                max_length=30,
-            ),
+            model_name='credit',
+            name='role',
+            field=models.CharField(choices=[('director', 'Director'), ('series_composition', 'Series composition'), ('script', 'Screenplay / scripts'), ('character_design', 'Character design'), ('music', 'Music'), ('original_creator', 'Original creator'), ('other', 'Other')], max_length=30),
         ),
     ]

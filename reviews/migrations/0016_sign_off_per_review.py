@@ -15,37 +15,26 @@ def keep_what_reviews_showed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0015_writers_fix_catalogue_rows"),
+        ('reviews', '0015_writers_fix_catalogue_rows'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="review",
-            name="sign_off",
-            field=models.CharField(
-                blank=True,
-                help_text="The line under this review (your profile's, to begin with).",
-                max_length=200,
-            ),
+            model_name='review',
+            name='sign_off',
+            field=models.CharField(blank=True, help_text="The line under this review (your profile's, to begin with).", max_length=200),
         ),
         migrations.AddField(
-            model_name="review",
-            name="support_label",
-            field=models.CharField(
-                blank=True,
-                help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".',
-                max_length=60,
-            ),
+            model_name='review',
+            name='support_label',
+            field=models.CharField(blank=True, help_text='The text of the support link, e.g. "Buy me a coffee on Ko-fi".', max_length=60),
         ),
         migrations.AddField(
-            model_name="review",
-            name="support_url",
-            field=models.URLField(
-                blank=True,
-                help_text="Where readers can support you, under this review.",
-                verbose_name="support link",
-            ),
+            model_name='review',
+            name='support_url',
+            field=models.URLField(blank=True, help_text='Where readers can support you, under this review.', verbose_name='support link'),
         ),
         migrations.RunPython(keep_what_reviews_showed, migrations.RunPython.noop),
     ]

@@ -5,48 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0016_sign_off_per_review"),
+        ('reviews', '0016_sign_off_per_review'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="author",
-            name="sign_off",
-            field=models.CharField(
-                blank=True,
-                help_text="An optional line shown under the review.",
-                max_length=200,
-            ),
+            model_name='author',
+            name='sign_off',
+            field=models.CharField(blank=True, help_text='An optional line shown under the review.', max_length=200),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="show",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Needed to submit or publish (a draft can wait); the episode's show if you pick the episode first.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reviews",
-                to="reviews.show",
-            ),
+            model_name='review',
+            name='show',
+            field=models.ForeignKey(blank=True, help_text="Needed to submit or publish (a draft can wait); the episode's show if you pick the episode first.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='reviews.show'),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="sign_off",
-            field=models.CharField(
-                blank=True,
-                help_text="An optional line shown under the review.",
-                max_length=200,
-            ),
+            model_name='review',
+            name='sign_off',
+            field=models.CharField(blank=True, help_text='An optional line shown under the review.', max_length=200),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="support_url",
-            field=models.URLField(
-                blank=True,
-                help_text="Where readers can support you (Patreon, Ko-fi...).",
-                verbose_name="support link",
-            ),
+            model_name='review',
+            name='support_url',
+            field=models.URLField(blank=True, help_text='Where readers can support you (Patreon, Ko-fi...).', verbose_name='support link'),
         ),
     ]

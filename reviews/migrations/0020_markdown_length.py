@@ -6,67 +6,30 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0019_delete_revision"),
+        ('reviews', '0019_delete_revision'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="author",
-            name="bio",
-            field=markdownx.models.MarkdownxField(
-                blank=True,
-                help_text="A short introduction, in Markdown.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(
-                        100000,
-                        message="At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.",
-                    )
-                ],
-            ),
+            model_name='author',
+            name='bio',
+            field=markdownx.models.MarkdownxField(blank=True, help_text='A short introduction, in Markdown.', validators=[django.core.validators.MaxLengthValidator(100000, message='At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.')]),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="body",
-            field=markdownx.models.MarkdownxField(
-                blank=True,
-                help_text="Your review, in Markdown. Hide spoilers with >!text!< or ||text||, or a block between '::: spoiler' and ':::'.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(
-                        100000,
-                        message="At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.",
-                    )
-                ],
-                verbose_name="thoughts",
-            ),
+            model_name='review',
+            name='body',
+            field=markdownx.models.MarkdownxField(blank=True, help_text="Your review, in Markdown. Hide spoilers with >!text!< or ||text||, or a block between '::: spoiler' and ':::'.", validators=[django.core.validators.MaxLengthValidator(100000, message='At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.')], verbose_name='thoughts'),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="intro",
-            field=markdownx.models.MarkdownxField(
-                blank=True,
-                help_text="Optional, in Markdown: a spoiler-free opening shown before the recap (the recap always comes before your thoughts).",
-                validators=[
-                    django.core.validators.MaxLengthValidator(
-                        100000,
-                        message="At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.",
-                    )
-                ],
-                verbose_name="introduction",
-            ),
+            model_name='review',
+            name='intro',
+            field=markdownx.models.MarkdownxField(blank=True, help_text='Optional, in Markdown: a spoiler-free opening shown before the recap (the recap always comes before your thoughts).', validators=[django.core.validators.MaxLengthValidator(100000, message='At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.')], verbose_name='introduction'),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="recap",
-            field=markdownx.models.MarkdownxField(
-                blank=True,
-                help_text="What happens, in Markdown. Always hidden behind a spoiler toggle.",
-                validators=[
-                    django.core.validators.MaxLengthValidator(
-                        100000,
-                        message="At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.",
-                    )
-                ],
-            ),
+            model_name='review',
+            name='recap',
+            field=markdownx.models.MarkdownxField(blank=True, help_text='What happens, in Markdown. Always hidden behind a spoiler toggle.', validators=[django.core.validators.MaxLengthValidator(100000, message='At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.')]),
         ),
     ]

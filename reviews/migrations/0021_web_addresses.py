@@ -5,43 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0020_markdown_length"),
+        ('reviews', '0020_markdown_length'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="author",
-            name="support_url",
-            field=models.URLField(
-                blank=True,
-                help_text="Where readers can support you (Patreon, Ko-fi...).",
-                validators=[
-                    django.core.validators.URLValidator(schemes=["http", "https"])
-                ],
-                verbose_name="support link",
-            ),
+            model_name='author',
+            name='support_url',
+            field=models.URLField(blank=True, help_text='Where readers can support you (Patreon, Ko-fi...).', validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='support link'),
         ),
         migrations.AlterField(
-            model_name="author",
-            name="website",
-            field=models.URLField(
-                blank=True,
-                validators=[
-                    django.core.validators.URLValidator(schemes=["http", "https"])
-                ],
-            ),
+            model_name='author',
+            name='website',
+            field=models.URLField(blank=True, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])]),
         ),
         migrations.AlterField(
-            model_name="review",
-            name="support_url",
-            field=models.URLField(
-                blank=True,
-                help_text="Where readers can support you (Patreon, Ko-fi...).",
-                validators=[
-                    django.core.validators.URLValidator(schemes=["http", "https"])
-                ],
-                verbose_name="support link",
-            ),
+            model_name='review',
+            name='support_url',
+            field=models.URLField(blank=True, help_text='Where readers can support you (Patreon, Ko-fi...).', validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='support link'),
         ),
     ]

@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0021_web_addresses"),
+        ('reviews', '0021_web_addresses'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="episode",
-            name="spoiler_words",
-            field=models.TextField(
-                blank=True,
-                db_default="",
-                help_text="Names and phrases that give this episode away (a character's fate, a twist), one per line. Never shown to readers: a comment on a review of an earlier episode that uses one waits for a moderator.",
-            ),
+            model_name='episode',
+            name='spoiler_words',
+            field=models.TextField(blank=True, db_default='', help_text="Names and phrases that give this episode away (a character's fate, a twist), one per line. Never shown to readers: a comment on a review of an earlier episode that uses one waits for a moderator."),
         ),
     ]

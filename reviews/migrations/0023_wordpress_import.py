@@ -5,122 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0022_episode_spoiler_words"),
+        ('reviews', '0022_episode_spoiler_words'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OldLink",
+            name='OldLink',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "path",
-                    models.CharField(
-                        help_text='The old path, with its query for "/?p=123"-style links.',
-                        max_length=500,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "target",
-                    models.CharField(
-                        blank=True,
-                        help_text="Otherwise, the path it moved to.",
-                        max_length=500,
-                    ),
-                ),
-                (
-                    "site",
-                    models.CharField(
-                        help_text="The blog it came from.", max_length=200
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The review it moved to (followed if its slug changes).",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="reviews.review",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('path', models.CharField(help_text='The old path, with its query for "/?p=123"-style links.', max_length=500, unique=True)),
+                ('target', models.CharField(blank=True, help_text='Otherwise, the path it moved to.', max_length=500)),
+                ('site', models.CharField(help_text='The blog it came from.', max_length=200)),
+                ('review', models.ForeignKey(blank=True, help_text='The review it moved to (followed if its slug changes).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.review')),
             ],
             options={
-                "ordering": ["path"],
+                'ordering': ['path'],
             },
         ),
         migrations.CreateModel(
-            name="WordPressItem",
+            name='WordPressItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
-                (
-                    "site",
-                    models.CharField(
-                        help_text="The blog's address, without http(s)://.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("author", "Author"),
-                            ("post", "Post"),
-                            ("comment", "Comment"),
-                            ("image", "Image"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "wp_id",
-                    models.CharField(max_length=255, verbose_name="WordPress id"),
-                ),
-                (
-                    "object_id",
-                    models.PositiveBigIntegerField(
-                        blank=True,
-                        help_text="The author, review or comment made of it.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "file",
-                    models.CharField(
-                        blank=True,
-                        help_text="For an image: its stored name.",
-                        max_length=255,
-                    ),
-                ),
-                ("digest", models.CharField(blank=True, max_length=64)),
-                ("imported", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('site', models.CharField(help_text="The blog's address, without http(s)://.", max_length=200)),
+                ('kind', models.CharField(choices=[('author', 'Author'), ('post', 'Post'), ('comment', 'Comment'), ('image', 'Image')], max_length=10)),
+                ('wp_id', models.CharField(max_length=255, verbose_name='WordPress id')),
+                ('object_id', models.PositiveBigIntegerField(blank=True, help_text='The author, review or comment made of it.', null=True)),
+                ('file', models.CharField(blank=True, help_text='For an image: its stored name.', max_length=255)),
+                ('digest', models.CharField(blank=True, max_length=64)),
+                ('imported', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "ordering": ["site", "kind", "pk"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("site", "kind", "wp_id"), name="wordpress_item_unique"
-                    )
-                ],
+                'ordering': ['site', 'kind', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('site', 'kind', 'wp_id'), name='wordpress_item_unique')],
             },
         ),
     ]

@@ -50,53 +50,16 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="SeasonGuide",
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True,
-                        primary_key=True,
-                        serialize=False,
-                        verbose_name="ID",
-                    ),
-                ),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("year", models.PositiveSmallIntegerField()),
-                (
-                    "season",
-                    models.CharField(
-                        choices=[
-                            ("winter", "Winter"),
-                            ("spring", "Spring"),
-                            ("summer", "Summer"),
-                            ("fall", "Fall"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "introduction",
-                    markdownx.models.MarkdownxField(
-                        help_text="In Markdown: what to expect this season, shown above the writers' first impressions on the premiere guide.",
-                        validators=[
-                            django.core.validators.MaxLengthValidator(
-                                100000,
-                                message="At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.",
-                            )
-                        ],
-                    ),
-                ),
-                (
-                    "introduction_html",
-                    models.TextField(blank=True, db_default="", editable=False),
-                ),
+                ("season", models.CharField(choices=[("winter", "Winter"), ("spring", "Spring"), ("summer", "Summer"), ("fall", "Fall")], max_length=10)),
+                ("introduction", markdownx.models.MarkdownxField(help_text="In Markdown: what to expect this season, shown above the writers' first impressions on the premiere guide.", validators=[django.core.validators.MaxLengthValidator(100000, message="At most %(limit_value)s characters fit here, and this has %(show_value)s. Your text is kept below: shorten it, or split it into two reviews.")])),
+                ("introduction_html", models.TextField(blank=True, db_default="", editable=False)),
                 ("updated", models.DateTimeField(auto_now=True)),
             ],
             options={
                 "ordering": ["-year", "season"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("year", "season"), name="season_guide_one_per_season"
-                    )
-                ],
+                "constraints": [models.UniqueConstraint(fields=("year", "season"), name="season_guide_one_per_season")],
             },
         ),
         migrations.RunPython(grant, revoke),
