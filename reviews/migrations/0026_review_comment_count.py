@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
             model_name="review",
             name="comment_count",
             field=models.PositiveIntegerField(
-                default=0, editable=False, verbose_name="approved comments"
+                db_default=0, default=0, editable=False, verbose_name="approved comments"
             ),
         ),
         migrations.AddIndex(

@@ -197,7 +197,7 @@ class Review(Shown, CoverImage, Signature):
     # ReviewQuerySet.recount_comments() when its comments change (comments.models):
     # a card reads it, the home page sorts by it, and no page counts comments.
     comment_count = models.PositiveIntegerField(
-        "approved comments", default=0, editable=False
+        "approved comments", default=0, db_default=0, editable=False
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
