@@ -208,13 +208,15 @@ def fact_strip(show, episode=None):
     )
 
 
+def short_date(value):
+    """A date (or time) as the date filter's "j M Y" writes it."""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
+
+
 def day(value):
-    """A date as <time>, shown as the date filter's "j M Y"."""
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        value.isoformat(),
-        f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}",
-    )
+    """A date as <time>, shown as "j M Y" (numbers and a month name only:
+    nothing to escape)."""
+    return mark_safe(f'<time datetime="{value.isoformat()}">{short_date(value)}</time>')
 
 
 # A review's card (includes/review_card.html), written here: the home page has
@@ -285,8 +287,7 @@ def review_card(context, review):
                 "</time></span>",
                 review.author.name,
                 f"{published:%Y-%m-%dT%H:%M:%S%z}",
-                f"{published.day} {MONTHS_3[published.month].title()} "
-                f"{published.year:04d}",
+                short_date(published),
             )
         )
     spoilers = ""
@@ -352,12 +353,7 @@ def episode_row(episode):
         title = f'<a href="{url}">{title}</a>'
     else:
         title = conditional_escape(episode.title) if episode.title else "—"
-    aired = "—"
-    if day := episode.air_date:
-        aired = (
-            f'<time datetime="{day.isoformat()}">{day.day} '
-            f"{MONTHS_3[day.month].title()} {day.year:04d}</time>"
-        )
+    aired = day(episode.air_date) if episode.air_date else "—"
     readers = "—"
     community = getattr(episode, "community_score", None)
     if community and community.count:
