@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Genre, Studio
+from reviews.views import ShowListView
 from tests.factories import make_episode, make_review, make_show
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,17 @@ def test_shows_by_season_are_newest_season_first(client):
         make_review(show=make_show(title=f"{season} {year}", year=year, season=season))
     response = client.get(reverse("reviews:show-list"))
     assert titles(response, "shows") == ["fall 2024", "winter 2024", "fall 2023"]
+
+
+def test_shows_page_is_paginated_and_keeps_its_order(client, monkeypatch):
+    for letter in "ABC":
+        make_show(title=f"{letter} show")
+    monkeypatch.setattr(ShowListView, "paginate_by", 2)
+    first = client.get(reverse("reviews:show-list") + "?order=title")
+    second = client.get(reverse("reviews:show-list") + "?order=title&page=2")
+    assert titles(first, "shows") == ["A show", "B show"]
+    assert titles(second, "shows") == ["C show"]
+    assert 'href="?order=title&amp;page=2">Next →</a>' in first.content.decode()
 
 
 def test_review_list_ignores_an_unknown_season(client):

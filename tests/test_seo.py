@@ -257,5 +257,5 @@ def test_odd_page_numbers_never_break_a_page(client, catalogue, page):
 
 
 def test_unpaginated_page_has_no_page_number_in_its_canonical(client, catalogue):
-    tags = head(client, "/scores/?page=2")
-    assert tags.links["canonical"] == "http://testserver/scores/"
+    tags = head(client, "/authors/?page=2")
+    assert tags.links["canonical"] == "http://testserver/authors/"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reviews.forms import ReviewFilterForm
 from reviews.models import Review
+from reviews.views import ScoresView
 from tests.factories import (
     make_author,
     make_episode,
@@ -80,13 +81,13 @@ QUERY_BUDGET = {
     "review list": 5,
     "review list filtered": 5,
     "review": 8,  # + the show's songs, for the facts under the score; readers' score
-    "shows": 1,
-    "shows a-z": 1,
+    "shows": 2,  # the page's count, its shows
+    "shows a-z": 2,
     "show": 9,  # + the page's count, the chart's scores
     "episode": 3,  # + the readers' score
     "authors": 1,
     "author": 4,
-    "scores": 1,
+    "scores": 2,  # the page's count, its shows
     "season": 4,  # + the seasons around it
     "season premieres": 4,  # shows, their takes, their episode 1s, the guide
     "studio": 4,
@@ -536,6 +537,19 @@ def test_scores_page_marks_only_the_sorted_column(client):
         "Reviews": ("descending", "?sort=reviews&order=ascending"),
         "Mean score": ("", "?sort=score"),
     }
+
+
+def test_scores_page_ranks_on_from_the_first_page(client, monkeypatch):
+    for number in range(1, 4):
+        make_review(show=make_show(title=f"Show {number}"), score=Decimal(10 - number))
+    monkeypatch.setattr(ScoresView, "paginate_by", 2)
+    second = client.get(reverse("reviews:scores") + "?page=2").content.decode()
+    lowest = client.get(
+        reverse("reviews:scores") + "?sort=score&order=ascending&page=2"
+    ).content.decode()
+    assert re.search(r"<td>3</td>\s*<td><a [^>]*>Show 3</a>", second)
+    assert re.search(r"<td>1</td>\s*<td><a [^>]*>Show 1</a>", lowest)
+    assert 'href="?sort=score&amp;order=ascending&amp;page=1"' in lowest
 
 
 def test_scores_page_ranks_from_the_bottom_when_lowest_first(client):

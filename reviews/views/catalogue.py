@@ -28,6 +28,8 @@ from .base import SEASON_ORDER, PublishedReviewsMixin, author_scores
 class ShowListView(ListView):
     template_name = "reviews/show_list.html"
     context_object_name = "shows"
+    # Every show on one page was 195 KB and 137 ms with the bench data's 300.
+    paginate_by = 60
 
     def get_queryset(self):
         shows = Show.objects.with_scores()
@@ -39,7 +41,12 @@ class ShowListView(ListView):
 
     def get_context_data(self, **kwargs):
         by_title = self.request.GET.get("order") == "title"
-        return super().get_context_data(by_title=by_title, **kwargs)
+        return super().get_context_data(
+            by_title=by_title,
+            query_string="order=title" if by_title else "",
+            page_labels=("Previous", "Next") if by_title else ("Newer", "Older"),
+            **kwargs,
+        )
 
 
 class ShowDetailView(PublishedReviewsMixin, SingleObjectMixin, ListView):

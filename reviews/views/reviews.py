@@ -149,6 +149,8 @@ class SharedPreviewView(ReviewPageMixin, DetailView):
 class ScoresView(ListView):
     template_name = "reviews/scores.html"
     context_object_name = "shows"
+    # Every show on one page was 269 KB and 150 ms with the bench data's 300.
+    paginate_by = 50
     # Each column's order when it is chosen; chosen again (?order= the other
     # way), the same list upside down.
     SORTS = {
@@ -186,9 +188,24 @@ class ScoresView(ListView):
             if order == self.first_order(sort):
                 query["order"] = self.OTHER_WAY[order]
             columns[sort] = {"order": order, "query": urlencode(query)}
-        return super().get_context_data(
-            sort=self.sort, order=self.order, columns=columns, **kwargs
+        context = super().get_context_data(
+            sort=self.sort,
+            order=self.order,
+            columns=columns,
+            query_string=urlencode({"sort": self.sort, "order": self.order}),
+            page_labels=("Previous", "Next"),
+            **kwargs,
         )
+        if self.sort == "score":
+            # The rank in the whole list, highest score 1, in either order.
+            page = context["page_obj"]
+            for number, show in enumerate(context["shows"], page.start_index()):
+                show.rank = (
+                    number
+                    if self.order == "descending"
+                    else page.paginator.count - number + 1
+                )
+        return context
 
 
 class SearchView(ListView):
