@@ -58,6 +58,17 @@ def test_review_page_from_fragments_skips_their_queries(client, catalogue, fragm
     assert queries(client, url) == 0 < first
 
 
+def test_show_page_from_fragments_reads_only_the_show_and_its_reviews(
+    client, catalogue, fragments
+):
+    catalogue.add_reviews(5)
+    url = catalogue.shows[0].get_absolute_url()
+    first = queries(client, url)
+    # Its studios, genres, staff, songs, episodes and chart are in fragments;
+    # the show (the page's key) and the page of reviews below them are not.
+    assert queries(client, url) == 2 < first
+
+
 def test_staff_are_served_fragments_too(writer_client, catalogue, fragments):
     catalogue.add_reviews(5)
     url = reverse("reviews:review-list")

@@ -215,6 +215,10 @@ class Show(Shown, CoverImage):
         return list(self.studios.all())
 
     @cached_property
+    def genre_list(self):
+        return list(self.genres.all())
+
+    @cached_property
     def credit_list(self):
         return list(self.credits.all())
 

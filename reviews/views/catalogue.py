@@ -59,9 +59,9 @@ class ShowDetailView(PublishedReviewsMixin, SingleObjectMixin, ListView):
     page_tags = ()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object(
-            Show.objects.prefetch_related("studios", "genres", "credits", "theme_songs")
-        )
+        # Its studios, genres, credits and songs are read where they are shown
+        # (Show.studio_list...), in fragments: not on a page that has them.
+        self.object = self.get_object(Show.objects.all())
         page_shows(reviews_of("show", self.object.pk))
         return super().get(request, *args, **kwargs)
 
