@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, RssFeed
 from django.utils.html import escape, format_html, strip_tags
@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from .models import AnimeSeason, Author, Review, Show
+from .pagecache import remember
 from .scores import format_score
 
 FEED_LENGTH = 20
@@ -110,11 +111,22 @@ class LatestReviewsFeed(Feed):
     language = "en"
 
     def __call__(self, request, *args, **kwargs):
-        # The URLconf's one instance serves every request: each request works on
-        # its own copy, which keeps the request for absolute addresses.
+        """The feed, kept in the fragment cache until what it shows changes
+        (reviews.pagecache.remember: the objects it loads and the "reviews"
+        and "catalogue" tags), for the requests the page cache does not serve.
+        The URLconf's one instance serves every request: each request works on
+        its own copy, which keeps the request for absolute addresses."""
         feed = copy.copy(self)
         feed.request = request
-        return super(LatestReviewsFeed, feed).__call__(request, *args, **kwargs)
+
+        def render():
+            response = super(LatestReviewsFeed, feed).__call__(request, *args, **kwargs)
+            return response.content, dict(response.headers)
+
+        content, headers = remember(
+            f"feed:{request.build_absolute_uri(request.path)}", render
+        )
+        return HttpResponse(content, headers=headers)
 
     def absolute(self, url):
         return self.request.build_absolute_uri(url)

@@ -116,3 +116,42 @@ def test_a_refused_comment_leaves_the_review_pages_own_urls(client, fragments):
     html = page(client, review.get_absolute_url())
     assert f"http://testserver{comments_path}" not in html  # og:url, breadcrumbs
     assert f'content="http://testserver{review.get_absolute_url()}"' in html
+
+
+@pytest.mark.parametrize("name", ["reviews:feed-rss", "reviews:feed-atom"])
+def test_feed_from_fragments_runs_no_query(client, catalogue, fragments, name):
+    catalogue.add_reviews(5)
+    url = reverse(name)
+    first = queries(client, url)
+    assert queries(client, url) == 0 < first
+
+
+def test_feed_from_fragments_follows_publication(
+    client, catalogue, fragments, django_capture_on_commit_callbacks
+):
+    url = reverse("reviews:feed-rss")
+    first = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_review(title="Published after the feed was kept")
+    again = client.get(url)
+    assert "Published after the feed was kept" in again.content.decode()
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_search_from_fragments_runs_no_query(client, catalogue, fragments):
+    catalogue.add_reviews(5)
+    word = catalogue.shows[0].title.split()[0]
+    url = f"{reverse('reviews:search')}?q={word}"
+    first = queries(client, url)
+    assert queries(client, url) == 0 < first
+
+
+def test_search_from_fragments_finds_a_review_published_since(
+    client, fragments, django_capture_on_commit_callbacks
+):
+    make_review(title="Lantern festival recap")
+    url = f"{reverse('reviews:search')}?q=lantern"
+    assert "Lantern parade" not in page(client, url)  # and kept
+    with django_capture_on_commit_callbacks(execute=True):
+        make_review(title="Lantern parade impressions")
+    assert "Lantern parade impressions" in page(client, url)

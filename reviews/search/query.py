@@ -1,10 +1,16 @@
 """Searching: the published reviews matching a query, ranked, a page at a time
-with their snippets, and the matching shows."""
+with their snippets, and the matching shows. Each answer is kept in the fragment
+cache until what it shows changes (reviews.pagecache.remember: a write to any
+published review or to the catalogue), for the requests the page cache does
+not serve."""
+
+import hashlib
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..models import Review, Show
+from ..pagecache import remember
 from .engines import RANKING, REVIEW_TABLE, SHOW_TABLE, engine
 from .text import body_text, highlight, query_terms
 
@@ -20,6 +26,7 @@ class ReviewResults:
         self.terms = query_terms(query)
         self.engine = engine() if self.terms else None
         self._count = None
+        self.name = remembered_name(self.terms)
 
     def _published(self, sql, params):
         """Restrict the index's ``sql`` to published reviews: the one publishing
@@ -34,13 +41,14 @@ class ReviewResults:
         if self._count is None:
             self._count = 0
             if self.engine:
-                sql, params = self._published(
-                    *self.engine.count(REVIEW_TABLE, self.terms)
-                )
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, params)
-                    self._count = cursor.fetchone()[0]
+                self._count = remember(f"search-count:{self.name}", self._read_count)
         return self._count
+
+    def _read_count(self):
+        sql, params = self._published(*self.engine.count(REVIEW_TABLE, self.terms))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
 
     def __len__(self):
         return self.count()
@@ -51,11 +59,17 @@ class ReviewResults:
         offset = page.start or 0
         if not self.engine or page.stop is None or page.stop <= offset:
             return []
+        return remember(
+            f"search-page:{self.name}:{offset}:{page.stop}",
+            lambda: self._read_page(offset, page.stop),
+        )
+
+    def _read_page(self, offset, stop):
         sql, params = self._published(*self.engine.matches(REVIEW_TABLE, self.terms))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{sql} {RANKING} LIMIT %s OFFSET %s",
-                [*params, page.stop - offset, offset],
+                [*params, stop - offset, offset],
             )
             ids = [row[0] for row in cursor.fetchall()]
         if not ids:
@@ -79,12 +93,25 @@ class ReviewResults:
         return results
 
 
+def remembered_name(terms):
+    """A query's words as a cache key's part, of a bounded length."""
+    words = " ".join(terms).encode()
+    return hashlib.md5(words, usedforsecurity=False).hexdigest()
+
+
 def search_shows(query, limit=8):
     """The shows matching a query, best first, in one query."""
     terms = query_terms(query)
     search = engine() if terms else None
     if search is None:
         return []
+    return remember(
+        f"search-shows:{remembered_name(terms)}:{limit}",
+        lambda: _read_shows(search, terms, limit),
+    )
+
+
+def _read_shows(search, terms, limit):
     sql, params = search.matches(SHOW_TABLE, terms)
     shows = connection.ops.quote_name(Show._meta.db_table)
     return list(
