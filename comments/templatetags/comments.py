@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..admin import pending_queue_url
@@ -50,22 +50,22 @@ PENDING_NOTES = {
 def comment_article(context, comment, can_reply):
     """One comment of the section's list, as its <article>: written here, not by
     an included template, since a page has up to COMMENTS_PER_PAGE of them and
-    their templates were most of the page's time. Its dates are the date filter's
-    "Y-m-d\\TH:i:sO" and "j M Y, H:i", in the current time zone."""
+    their templates were most of the page's time; with escape() and f-strings,
+    not format_html(), which was half of this function's time. Its dates are
+    the date filter's "Y-m-d\\TH:i:sO" and "j M Y, H:i", in the current time
+    zone."""
     if comment.is_removed():
-        return format_html(
-            '<article class="comment comment-removed" id="comment-{}"><p '
+        return mark_safe(
+            f'<article class="comment comment-removed" id="comment-{comment.pk}"><p '
             'class="comment-status">This comment was removed by a moderator.</p>'
-            "</article>",
-            comment.pk,
+            "</article>"
         )
     pending = comment.is_pending()
+    name = escape(comment.name)
     if url := comment.website_url:
-        author = format_html(
-            '<a href="{}" rel="nofollow ugc noopener">{}</a>', url, comment.name
-        )
+        author = f'<a href="{escape(url)}" rel="nofollow ugc noopener">{name}</a>'
     else:
-        author = comment.name
+        author = name
     created = timezone.localtime(comment.created)
     written = (
         f"{created.day} {MONTHS_3[created.month].title()} {created.year:04d}, "
@@ -74,35 +74,28 @@ def comment_article(context, comment, can_reply):
     status = reply = ""
     if pending:
         note = PENDING_NOTES[bool(context.get("comment_moderator"))]
-        status = format_html('<p class="comment-status">{}</p>\n  ', note)
+        status = f'<p class="comment-status">{escape(note)}</p>\n  '
     elif can_reply:
         start = context.get("comments_start")
-        reply = format_html(
-            '\n  <p class="comment-actions"><a href="?{}reply_to={}#comment-form">'
-            'Reply<span class="visually-hidden"> to {}</span></a></p>',
-            format_html("comments_from={}&amp;", start) if start else "",
-            comment.pk,
-            comment.name,
+        page = f"comments_from={escape(start)}&amp;" if start else ""
+        reply = (
+            f'\n  <p class="comment-actions"><a href="?{page}reply_to={comment.pk}'
+            f'#comment-form">Reply<span class="visually-hidden"> to {name}</span>'
+            "</a></p>"
         )
-    return format_html(
-        '<article class="comment{}" id="comment-{}">\n'
+    pending_class = " comment-pending" if pending else ""
+    # text_html: rendered and sanitized when the comment was saved
+    # (Comment.save()).
+    return mark_safe(
+        f'<article class="comment{pending_class}" id="comment-{comment.pk}">\n'
         '  <header class="comment-header">\n'
-        '    <p class="comment-author">{}</p>\n'
-        '    <a class="comment-date" href="#comment-{}"><time datetime="{}">{}'
-        "</time></a>\n"
+        f'    <p class="comment-author">{author}</p>\n'
+        f'    <a class="comment-date" href="#comment-{comment.pk}"><time datetime="'
+        f'{created:%Y-%m-%dT%H:%M:%S%z}">{written}</time></a>\n'
         "  </header>\n"
-        '  {}<div class="comment-text" dir="auto">{}</div>{}\n'
-        "</article>",
-        " comment-pending" if pending else "",
-        comment.pk,
-        author,
-        comment.pk,
-        f"{created:%Y-%m-%dT%H:%M:%S%z}",
-        written,
-        status,
-        # Rendered and sanitized when the comment was saved (Comment.save()).
-        mark_safe(comment.text_html),
-        reply,
+        f'  {status}<div class="comment-text" dir="auto">{comment.text_html}</div>'
+        f"{reply}\n"
+        "</article>"
     )
 
 
@@ -117,23 +110,17 @@ def comment_threads(context, threads, can_reply):
         if thread.comment:
             first = comment_article(context, thread.comment, can_reply)
         else:
-            first = format_html(
-                '<p class="comment-continued">Replies to {}, continued from the '
-                "previous page</p>",
-                thread.replies[0].parent.name,
+            first = (
+                '<p class="comment-continued">Replies to '
+                f"{escape(thread.replies[0].parent.name)}, continued from the "
+                "previous page</p>"
             )
         replies = ""
         if thread.replies:
-            replies = format_html(
-                '\n    <ol class="comment-replies">\n      {}\n    </ol>',
-                format_html_join(
-                    "",
-                    "<li>{}</li>",
-                    (
-                        (comment_article(context, reply, False),)
-                        for reply in thread.replies
-                    ),
-                ),
+            answers = "".join(
+                f"<li>{comment_article(context, reply, False)}</li>"
+                for reply in thread.replies
             )
-        items.append(format_html("<li>\n    {}{}\n  </li>", first, replies))
+            replies = f'\n    <ol class="comment-replies">\n      {answers}\n    </ol>'
+        items.append(f"<li>\n    {first}{replies}\n  </li>")
     return mark_safe("\n  ".join(items))
