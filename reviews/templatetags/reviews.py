@@ -1,3 +1,4 @@
+import html
 import json
 
 from django import template
@@ -229,93 +230,84 @@ CARD_COVER_SIZES = {
 }
 
 
+def esc(value):
+    """conditional_escape() without its check for lazy arguments, which was a
+    third of a card's time: what is safe already stays as it is."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 @register.simple_tag(takes_context=True)
 def review_card(context, review):
     """The card of ``review``; what the includer says: ``featured`` (the home
     page's lead) or ``compact`` (a row in a list), ``heading`` (its element,
     h3 unless told), ``show_named`` (the page names the show, so the card does
-    not)."""
+    not). With esc() and f-strings, not format_html(), which was half of
+    its time."""
     featured, compact = context.get("featured"), context.get("compact")
     variant = "featured" if featured else "compact" if compact else ""
-    url = review.get_absolute_url()
+    url = esc(review.get_absolute_url())
     if image := review.shown_cover:
         sizes = CARD_COVER_SIZES[variant]
         cover = picture(image, "", sizes, bool(featured))
     else:
-        cover = mark_safe(
+        cover = (
             '<div class="cover cover-placeholder" aria-hidden="true">'
             "<span></span></div>"
         )
-    heading = context.get("heading") or "h3"
+    heading = esc(context.get("heading") or "h3")
     show = ""
     if not context.get("show_named") and not review.headline_names_show:
-        show = format_html(
-            '<span class="card-show">{}</span><span class="visually-hidden">, </span> ',
-            review.show.title if review.show else "",
+        title = esc(review.show.title) if review.show else ""
+        show = (
+            f'<span class="card-show">{title}</span>'
+            '<span class="visually-hidden">, </span> '
         )
     if review.kind == "episode" and review.episode:
-        kind = review.episode.label
+        kind = esc(review.episode.label)
     else:
-        kind = review.kind_label
+        kind = esc(review.kind_label)
     summary = ""
     if review.summary and not compact:
-        summary = format_html('<p class="card-summary">{}</p>', review.summary)
+        summary = f'<p class="card-summary">{esc(review.summary)}</p>'
     meta = [score_badge(review.score)]
     if review.verdict:
         meta.append(
-            format_html(
-                '<span class="verdict verdict-{}">{}</span>',
-                review.verdict,
-                review.get_verdict_display(),
-            )
+            f'<span class="verdict verdict-{esc(review.verdict)}">'
+            f"{esc(review.get_verdict_display())}</span>"
         )
     # Not every list counts comments (a card without the count has no link).
     if count := getattr(review, "comment_count", 0):
+        plural = "" if count == 1 else "s"
         meta.append(
-            format_html(
-                '<a class="card-comments" href="{}#comments">{} comment{}</a>',
-                url,
-                count,
-                "" if count == 1 else "s",
-            )
+            f'<a class="card-comments" href="{url}#comments">{count} comment{plural}'
+            "</a>"
         )
     if not compact:
         published = timezone.localtime(review.published_at)
         meta.append(
-            format_html(
-                '<span class="byline"><span>{}</span> · <time datetime="{}">{}'
-                "</time></span>",
-                review.author.name,
-                f"{published:%Y-%m-%dT%H:%M:%S%z}",
-                short_date(published),
-            )
+            f'<span class="byline"><span>{esc(review.author.name)}</span> · '
+            f'<time datetime="{published:%Y-%m-%dT%H:%M:%S%z}">'
+            f"{short_date(published)}</time></span>"
         )
     spoilers = ""
     if limit := review.spoiler_limit:
-        spoilers = format_html('\n    <p class="card-spoilers">{}</p>', limit)
-    return format_html(
-        '<article class="card review-card{}">\n'
-        '  <a class="card-cover" href="{}" tabindex="-1" aria-hidden="true">{}</a>\n'
+        spoilers = f'\n    <p class="card-spoilers">{esc(limit)}</p>'
+    variant_class = f" review-card-{variant}" if variant else ""
+    facts = "\n      ".join(part for part in meta if part)
+    return mark_safe(
+        f'<article class="card review-card{variant_class}">\n'
+        f'  <a class="card-cover" href="{url}" tabindex="-1" aria-hidden="true">'
+        f"{cover}</a>\n"
         '  <div class="card-body">\n'
-        '    <{} class="card-title"><span class="card-kicker">{}<span '
-        'class="card-kind">{}</span></span><span class="visually-hidden">: </span> '
-        '<a href="{}">{}</a></{}>\n'
-        "    {}\n"
-        '    <p class="card-meta">{}</p>{}\n'
+        f'    <{heading} class="card-title"><span class="card-kicker">{show}<span '
+        f'class="card-kind">{kind}</span></span><span class="visually-hidden">: '
+        f'</span> <a href="{url}">{esc(review.headline)}</a></{heading}>\n'
+        f"    {summary}\n"
+        f'    <p class="card-meta">{facts}</p>{spoilers}\n'
         "  </div>\n"
-        "</article>",
-        f" review-card-{variant}" if variant else "",
-        url,
-        cover,
-        heading,
-        show,
-        kind,
-        url,
-        review.headline,
-        heading,
-        summary,
-        mark_safe("\n      ".join(str(part) for part in meta if part)),
-        spoilers,
+        "</article>"
     )
 
 
@@ -323,12 +315,11 @@ def score_badge(score, large=False):
     """includes/score_badge.html, for the cards."""
     if score is None:
         return ""
-    return format_html(
-        '<span class="score-badge score-{}{}"><span class="score-value">{}</span>'
-        '<span class="score-max">/10</span></span>',
-        score_band(score),
-        " score-badge-large" if large else "",
-        format_score(score),
+    size = " score-badge-large" if large else ""
+    return mark_safe(
+        f'<span class="score-badge score-{esc(score_band(score))}{size}">'
+        f'<span class="score-value">{esc(format_score(score))}</span>'
+        '<span class="score-max">/10</span></span>'
     )
 
 
