@@ -200,7 +200,13 @@ class ReviewQuerySet(models.QuerySet):
         building them cost more than the query. The cards share
         the show of ``review``, read with it."""
         others = self.filter(show=review.show_id).exclude(pk=review.pk)
-        wanted = Q(pk__in=models.Subquery(others.values("pk")[:4]))
+        newest = others.values("pk")
+        # Each a subquery of one row: PostgreSQL reads "pk = (...)" from the
+        # key's index, and scanned every review for "pk IN (... LIMIT 4)"
+        # beside the others (18 ms on the bench data set).
+        wanted = Q()
+        for place in range(4):
+            wanted |= Q(pk=models.Subquery(newest[place : place + 1]))
         number = review.episode.number if review.episode else None
         if number is not None:
             before = others.filter(episode__number__lt=number).order_by(
@@ -209,8 +215,8 @@ class ReviewQuerySet(models.QuerySet):
             after = others.filter(episode__number__gt=number).order_by(
                 "episode__number", "-published_at", "-pk"
             )
-            wanted |= Q(pk__in=models.Subquery(before.values("pk")[:1]))
-            wanted |= Q(pk__in=models.Subquery(after.values("pk")[:1]))
+            wanted |= Q(pk=models.Subquery(before.values("pk")[:1]))
+            wanted |= Q(pk=models.Subquery(after.values("pk")[:1]))
         # Not others.filter(): the subqueries hold these reviews' conditions,
         # which built and compiled again outside them cost a fifth of this.
         # All are of the review's show: it is not joined and built again for each.
