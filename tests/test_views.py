@@ -80,7 +80,9 @@ QUERY_BUDGET = {
     "home": 7,
     "review list": 5,
     "review list filtered": 5,
-    "review": 8,  # + the show's songs, for the facts under the score; readers' score
+    # + the show's songs, for the facts under the score; readers' score; the
+    # keys of the reviews around it, then their cards.
+    "review": 9,
     "shows": 2,  # the page's count, its shows
     "shows a-z": 2,
     "show": 9,  # + the page's count, the chart's scores
@@ -190,6 +192,35 @@ def test_previous_and_next_are_the_nearest_episodes_not_the_newest_reviews(clien
     assert response.context["previous_review"] == reviews[2]
     assert response.context["next_review"] == reviews[4]
     assert response.context["more_reviews"] == [reviews[n] for n in (10, 9, 8, 7)]
+
+
+def test_of_two_reviews_of_the_nearest_episode_the_newest_is_linked(client):
+    show = make_show()
+    second = make_episode(show, number=2)
+    current = make_review(show=show, episode=make_episode(show, number=3))
+    older, newer = (
+        make_review(
+            show=show,
+            episode=second,
+            published_at=timezone.now() - timedelta(hours=hours),
+        )
+        for hours in (2, 1)
+    )
+    response = client.get(current.get_absolute_url())
+    assert response.context["previous_review"] == newer
+
+
+def test_review_page_runs_the_same_queries_however_many_reviews_its_show_has(client):
+    show = make_show()
+    reviews = [
+        make_review(show=show, episode=make_episode(show, number=number))
+        for number in range(1, 4)
+    ]
+    url = reviews[1].get_absolute_url()
+    with_three = count_queries(client, url)
+    for number in range(4, 31):
+        make_review(show=show, episode=make_episode(show, number=number))
+    assert count_queries(client, url) == with_three <= QUERY_BUDGET["review"]
 
 
 def test_first_episode_has_no_previous_review(client):

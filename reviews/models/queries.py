@@ -194,52 +194,46 @@ class ReviewQuerySet(models.QuerySet):
     def around(self, review):
         """Of these reviews, what the page of ``review`` shows around it, as
         cards: up to four more on its show, newest first, and the reviews of the
-        nearest episodes before and after it. One query: the four newest, the
-        one before and the one after are each a subquery, found again among the
-        rows. The subqueries are of the bare reviews: with the cards' joins,
-        building them cost more than the query. The cards share
-        the show of ``review``, read with it."""
-        others = self.filter(show=review.show_id).exclude(pk=review.pk)
-        newest = others.values("pk")
-        # Each a subquery of one row: PostgreSQL reads "pk = (...)" from the
-        # key's index, and scanned every review for "pk IN (... LIMIT 4)"
-        # beside the others (18 ms on the bench data set).
-        wanted = Q()
-        for place in range(4):
-            wanted |= Q(pk=models.Subquery(newest[place : place + 1]))
+        nearest episodes before and after it. Two queries: the keys and episode
+        numbers of the show's other reviews, from which the wanted ones are
+        picked here, then their cards. (One query of six subqueries cost 3.7 ms
+        to build for 0.2 ms of SQL; a show has tens of reviews, not thousands.)
+        The cards share the show of ``review``, read with it."""
+        others = (
+            self.filter(show=review.show_id)
+            .exclude(pk=review.pk)
+            .newest_first()
+            .values_list("pk", "episode__number")
+        )
+        rows = list(others)  # newest first: min() and max() keep the newest
         number = review.episode.number if review.episode else None
+        before = after = None
         if number is not None:
-            before = others.filter(episode__number__lt=number).order_by(
-                "-episode__number", "-published_at", "-pk"
+            numbered = [row for row in rows if row[1] is not None]
+            before = max(
+                (row for row in numbered if row[1] < number),
+                key=lambda row: row[1],
+                default=None,
             )
-            after = others.filter(episode__number__gt=number).order_by(
-                "episode__number", "-published_at", "-pk"
+            after = min(
+                (row for row in numbered if row[1] > number),
+                key=lambda row: row[1],
+                default=None,
             )
-            wanted |= Q(pk=models.Subquery(before.values("pk")[:1]))
-            wanted |= Q(pk=models.Subquery(after.values("pk")[:1]))
-        # Not others.filter(): the subqueries hold these reviews' conditions,
-        # which built and compiled again outside them cost a fifth of this.
-        # All are of the review's show: it is not joined and built again for each.
+        wanted = [pk for pk, _ in rows[:4]]
+        wanted += [row[0] for row in (before, after) if row]
         cards = (
             self.model.objects.for_cards()
             .select_related(None)
             .select_related("author", "episode")
+            .in_bulk(set(wanted))
+            if wanted
+            else {}
         )
-        found = list(cards.filter(wanted))  # newest first
-        for other in found:
-            other.show = review.show
-        episodes = [o for o in found if o.episode] if number is not None else []
-        # max() and min() keep the first of equals: the newest review.
+        for card in cards.values():
+            card.show = review.show
         return {
-            "more_reviews": found[:4],
-            "previous_review": max(
-                (other for other in episodes if other.episode.number < number),
-                key=lambda other: other.episode.number,
-                default=None,
-            ),
-            "next_review": min(
-                (other for other in episodes if other.episode.number > number),
-                key=lambda other: other.episode.number,
-                default=None,
-            ),
+            "more_reviews": [cards[pk] for pk, _ in rows[:4]],
+            "previous_review": before and cards[before[0]],
+            "next_review": after and cards[after[0]],
         }

@@ -60,7 +60,11 @@ class HomeView(PublishedReviewsMixin, TemplateView):
                 fresh = fresh[: len(fresh) - len(fresh) % row]
             sections[name] = fresh
             shown.extend(fresh)
-        cards = self.get_reviews().in_bulk(shown)
+        # By key alone: the keys are of published reviews, and with the
+        # published condition beside "pk IN (...)" SQLite read them through
+        # the (status, published_at) index, every published review (2.9 ms of
+        # SQL on the bench data set for 0.1 ms).
+        cards = Review.objects.for_cards().in_bulk(shown)
         return {name: [cards[pk] for pk in keys] for name, keys in sections.items()}
 
     def get_context_data(self, **kwargs):
