@@ -1,4 +1,6 @@
 import re
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -141,6 +143,12 @@ class CommentQuerySet(models.QuerySet):
             .order_by("thread", "pk")
         )
 
+    def listed(self):
+        """These comments as the comment list shows them: ListedComments, read
+        with values_list(). Built as model instances, a page of 50 cost three
+        times as much (2.2 against 0.6 ms on the bench data set)."""
+        return [ListedComment(*row) for row in self.values_list(*ListedComment.READ)]
+
     def sent_before(self, comment):
         """The comment the same submission made (a double click, a reload),
         if any: see CommentForm.save()."""
@@ -210,6 +218,40 @@ class CommentQuerySet(models.QuerySet):
             for reply_id in replies:
                 on_reply_approved(reply_id)
         return changed
+
+
+class ListedComment(NamedTuple):
+    """A comment of the comment list (CommentQuerySet.listed()): what
+    {% comment_threads %} shows of it, no more."""
+
+    pk: int
+    parent_id: int | None
+    parent_name: str | None
+    name: str
+    website: str
+    text_html: str
+    status: int
+    created: datetime
+
+    # The columns each field is read from, in order.
+    READ = ("pk", "parent_id", "parent__name", "name", "website", "text_html")
+    READ += ("status", "created")
+    Status = CommentStatus
+
+    @property
+    def thread(self):
+        """As CommentQuerySet.in_threads() orders them."""
+        return self.pk if self.parent_id is None else self.parent_id
+
+    @property
+    def website_url(self):
+        return web_address(self.website)
+
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def is_removed(self):
+        return self.status == self.Status.REMOVED
 
 
 class Comment(models.Model):

@@ -42,8 +42,6 @@ OWN_COMMENTS_KEY = "own_pending_comments"
 REMEMBERED_FIELDS = ("name", "email", "website")
 REMEMBER_SALT = "comments.remembered-commenter"
 REMEMBER_SECONDS = 365 * 24 * 3600
-# The columns of a comment that the comment section shows (comment_article).
-SHOWN_FIELDS = ("parent", "name", "website", "text_html", "status", "created")
 
 
 # Without CSRF protection on purpose: a comment is not tied to the sender's
@@ -247,16 +245,14 @@ def section_context(request, review, form=None):
     per_page = settings.COMMENTS_PER_PAGE
 
     def read_page():
-        rows = list(
+        rows = (
             Comment.objects.visible(own_ids=own_ids, moderator=moderator)
             .filter(review=review)
             .in_threads()
-            .filter(Q(thread__gt=thread) | Q(thread=thread, pk__gte=first))
-            .select_related("parent")
-            # What comment_article and a continued thread's line show: the
-            # other columns (five dates, the e-mail, the raw text) were a third
-            # of building the page's comments.
-            .only(*SHOWN_FIELDS, "parent__name")[: per_page + 1]
+            .filter(Q(thread__gt=thread) | Q(thread=thread, pk__gte=first))[
+                : per_page + 1
+            ]
+            .listed()
         )
         following = rows[per_page] if len(rows) > per_page else None
         return {

@@ -112,7 +112,7 @@ def comment_threads(context, threads, can_reply):
         else:
             first = (
                 '<p class="comment-continued">Replies to '
-                f"{escape(thread.replies[0].parent.name)}, continued from the "
+                f"{escape(thread.replies[0].parent_name)}, continued from the "
                 "previous page</p>"
             )
         replies = ""

@@ -17,7 +17,7 @@ LOOP = """{% load comments %}{% for thread in threads %}
     {% if thread.comment %}
     {% comment_article thread.comment can_reply %}
     {% else %}
-    <p class="comment-continued">Replies to {{ thread.replies.0.parent.name }}, continued from the previous page</p>
+    <p class="comment-continued">Replies to {{ thread.replies.0.parent_name }}, continued from the previous page</p>
     {% endif %}
     {% if thread.replies %}
     <ol class="comment-replies">
@@ -54,7 +54,7 @@ def threads():
     make_comment(review, parent=first, name="Ben", text="A reply")
     make_comment(review, parent=first, name="Cy", text="Another")
     make_comment(review, name="Dee", website="https://example.com/", text="Solo")
-    return group_threads(review.comments.in_threads())
+    return group_threads(review.comments.in_threads().listed())
 
 
 @pytest.mark.parametrize("can_reply", [True, False])

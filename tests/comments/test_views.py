@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from comments.forms import CommentForm
 from comments.models import Comment, render_comment_text
@@ -509,7 +510,7 @@ def bulk_comments(review, count, parent=None, prefix="Comment"):
 
 def shown_texts(response):
     return [
-        comment.text
+        strip_tags(comment.text_html).strip()
         for thread in response.context["comment_threads"]
         for comment in ([thread.comment] if thread.comment else []) + thread.replies
     ]
