@@ -506,7 +506,7 @@ def test_a_worker_holds_pages_up_to_its_bytes_the_oldest_used_dropped_first(
     settings,
 ):
     settings.PAGE_CACHE_HELD_BYTES = 250
-    page = b'{"status": 200, "headers": []}\n' + b"x" * 100
+    page = b'{"status": 200, "headers": [], "tokens": []}\n' + b"x" * 100
     Held.put("a", b"1", page)
     Held.put("b", b"1", page)
     Held.used("a", Held.get("a"))

@@ -97,7 +97,7 @@ class Held:
     with its stamp, so only the very version Redis holds is ever served.
     Bounded by PAGE_CACHE_HELD_BYTES, the oldest used dropped first."""
 
-    pages = {}  # key: (stamp, status, headers, body)
+    pages = {}  # key: (stamp, status, headers, body, token spans)
     size = 0
     # key: (when its tags were found current, the clock, the next publication)
     checked = {}
@@ -177,10 +177,11 @@ def _number(value):
 
 
 def parsed(stamp, entry):
-    """(stamp, status, headers, body) of a page as stored, without its stamp."""
+    """(stamp, status, headers, body, its tokens' spans: stamps.token_spans())
+    of a page as stored, without its stamp."""
     meta, body = entry.split(b"\n", 1)
     meta = json.loads(meta)
-    return stamp, meta["status"], meta["headers"], body
+    return stamp, meta["status"], meta["headers"], body, meta["tokens"]
 
 
 def _split(entry):
@@ -191,7 +192,7 @@ def _split(entry):
 
 def lookup(key, trust_recent=True):
     """(clock, next publication, the page stored at ``key`` if its tags are
-    current, as (stamp, status, headers, body), or None): from Redis in one
+    current, as parsed() gives it, or None): from Redis in one
     round trip, from another cache in two calls; or, ``trust_recent``, from
     this process alone when it found them current a moment ago (Held). ``key``
     None: no page, the clock and next publication only."""
@@ -254,8 +255,14 @@ def store_page(key, response, versions):
     tags = " ".join(versions)
     numbers = " ".join(str(version) for version in versions.values())
     head = stamp + f"\n{tags}\n{numbers}".encode()
+    html = response.get("Content-Type", "").startswith("text/html")
     meta = json.dumps(
-        {"status": response.status_code, "headers": list(response.items())}
+        {
+            "status": response.status_code,
+            "headers": list(response.items()),
+            # Its forms' dated tokens, dated again on each hit.
+            "tokens": stamps.token_spans(response.content) if html else [],
+        }
     )
     page = f"{meta}\n".encode() + response.content
     entry = stamp + b"\n" + page
@@ -279,8 +286,10 @@ def store_page(key, response, versions):
 
 
 def stored_response(page):
-    _, status, headers, body = page
-    response = HttpResponse(body, status=status)
+    """The response of a stored page, its forms' tokens dating this reader's
+    fetch (stamps)."""
+    _, status, headers, body, tokens = page
+    response = HttpResponse(stamps.restamp(body, tokens), status=status)
     for name, value in headers:
         response[name] = value
     return response
@@ -338,9 +347,6 @@ class PageCacheMiddleware:
             response = stored_response(entry)
             response["X-Page-Cache"] = "hit"
             front_cache_age(response, next_publication, only_known)
-            if response.get("Content-Type", "").startswith("text/html"):
-                # Its forms' dated tokens date this reader's fetch (stamps).
-                response.content = stamps.restamp(response.content)
             return response
         rendering = Rendering(clock)
         token = _rendering.set(rendering)

@@ -696,7 +696,23 @@ def test_a_robot_posting_at_once_from_a_cached_page_is_not_approved(
     assert Comment.objects.get(text="Buy now").status == Comment.Status.PENDING
 
 
+def test_the_cache_dates_each_token_of_a_page_again_in_place():
+    tokens = [stamps.dated(7, at=1733140000.0), stamps.dated(8, at=1733140000.0)]
+    page = "".join(f'<p>x</p><input value="{token}">' for token in tokens).encode()
+    fresh = stamps.restamp(page, stamps.token_spans(page))
+    assert len(fresh) == len(page)
+    assert [subject for subject, _ in map(stamps.read, form_tokens(fresh))] == [
+        "7",
+        "8",
+    ]
+    assert all(age < 60 for _, age in map(stamps.read, form_tokens(fresh)))
+
+
+def form_tokens(page):
+    return [match[1].decode() for match in stamps.TOKEN_VALUE.finditer(page)]
+
+
 def test_a_token_that_is_not_ours_is_left_alone_by_the_cache():
     lookalike = "12:1733140000.123:0123456789abcdef:" + "x" * 43
     page = f'<input name="token" value="{lookalike}">'.encode()
-    assert stamps.restamp(page) == page
+    assert stamps.restamp(page, stamps.token_spans(page)) == page
