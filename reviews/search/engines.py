@@ -104,12 +104,18 @@ class PostgreSQLEngine:
         )
 
     def matches(self, table, terms):
-        # The headings are the A-weighted lexemes.
+        """The matching rows found first (from the GIN index), then ranked: as
+        one query, PostgreSQL scanned and matched every row in parallel,
+        ranking as it went (61 ms against 15 for 957 matches of 20,000). The
+        headings are the A-weighted lexemes. Ends in a WHERE that the caller
+        may add conditions to (AND ...), like the other engine's."""
+        key = self.KEYS[table]
         return (
-            f"SELECT {self.KEYS[table]} AS id, "
+            f"WITH found AS MATERIALIZED (SELECT {key}, document, query "
+            f"FROM {table}, {self.query()} query WHERE document @@ query) "
+            f"SELECT {key} AS id, "
             "CASE WHEN ts_filter(document, '{a}') @@ query THEN 0 ELSE 1 END AS tier, "
-            f"-ts_rank(document, query) AS score FROM {table}, {self.query()} query "
-            "WHERE document @@ query",
+            "-ts_rank(document, query) AS score FROM found WHERE TRUE",
             [" ".join(terms)],
         )
 
