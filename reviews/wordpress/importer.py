@@ -15,10 +15,11 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..maintenance import after_bulk_load
 from ..models import Author, Episode, Review, Show, WordPressItem
 from ..pagecache import EVERYTHING, bump
 from .convert import (
@@ -222,11 +223,9 @@ class Importer:
         except BaseException:
             self.images.discard()
             raise
-        if connection.vendor == "postgresql" and not self.options.dry_run:
-            # Fresh statistics for the planner after a bulk load, rather than
-            # plans for empty tables until autovacuum comes by.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if not self.options.dry_run:
+            # Rather than plans for empty tables until autovacuum comes by.
+            after_bulk_load()
         return self.report
 
     def scan(self):

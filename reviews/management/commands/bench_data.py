@@ -22,6 +22,7 @@ from reversion.models import Revision, Version
 
 from comments.models import Comment, render_comment_text
 from reviews import search
+from reviews.maintenance import after_bulk_load
 from reviews.management.bench_content import (
     ADJECTIVES,
     COMMENT_TEXTS,
@@ -106,9 +107,7 @@ class Command(BaseCommand):
             self.create_comments(options["comments"], reviews)
             self.stderr.write("  Rebuilding the search index...", style_func=str)
             search.rebuild()
-            if connection.vendor == "postgresql":
-                # Fresh statistics for the planner, as autovacuum makes in time.
-                connection.cursor().execute("ANALYZE")
+        after_bulk_load()
         seconds = time.monotonic() - started
         summary = ", ".join(
             f"{n:,} {m._meta.verbose_name_plural}" for m, n in wanted.items()
