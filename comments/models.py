@@ -145,8 +145,8 @@ class CommentQuerySet(models.QuerySet):
 
     def listed(self):
         """These comments as the comment list shows them: ListedComments, read
-        with values_list(). Built as model instances, a page of 50 cost three
-        times as much (2.2 against 0.6 ms on the bench data set)."""
+        with values_list(). As model instances a page of 50 took 1.5 ms to
+        read on the bench data set, as these 0.9."""
         return [ListedComment(*row) for row in self.values_list(*ListedComment.READ)]
 
     def sent_before(self, comment):
@@ -222,7 +222,7 @@ class CommentQuerySet(models.QuerySet):
 
 class ListedComment(NamedTuple):
     """A comment of the comment list (CommentQuerySet.listed()): what
-    {% comment_threads %} shows of it, no more."""
+    {% comment_threads %} shows of it, no more, with Comment's rules for it."""
 
     pk: int
     parent_id: int | None
