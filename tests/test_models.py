@@ -289,6 +289,12 @@ def test_with_scores_of_a_show_without_published_reviews_is_empty():
     assert (show.review_count, show.mean_score) == (0, None)
 
 
+def test_with_scores_of_a_show_with_no_review_at_all_counts_none():
+    show = Show.objects.with_scores().with_score_bands().get(pk=make_show().pk)
+    assert (show.review_count, show.mean_score) == (0, None)
+    assert (show.high_scores, show.mid_scores, show.low_scores) == (0, 0, 0)
+
+
 def test_with_scores_works_for_authors_and_episodes():
     review = make_review(score=Decimal("9"))
     make_review(author=review.author, score=Decimal("3"), status="submitted")

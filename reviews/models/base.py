@@ -121,13 +121,24 @@ def published_condition(prefix=""):
     )
 
 
+# What a count of reviews counts: a column of every index that serves a
+# published-review aggregate (status, published_at, score), never null. Counted
+# by key, PostgreSQL read each review's row: /shows/, /authors/ and /scores/
+# took 35-40 ms of SQL on the bench data set.
+COUNTED = "reviews__status"
+
+
 class ReviewedQuerySet(models.QuerySet):
     """For models with reviews (shows, episodes, authors)."""
 
     def with_scores(self):
+        """Annotate ``review_count`` and ``mean_score``, of published reviews.
+        The reviews counted are their statuses (never null), not their keys:
+        then PostgreSQL reads them from the indexes that hold the score, not
+        from the rows (see COUNTED)."""
         published = published_condition("reviews__")
         return self.annotate(
-            review_count=models.Count("reviews", filter=published),
+            review_count=models.Count(COUNTED, filter=published),
             mean_score=models.Avg("reviews__score", filter=published),
         )
 
@@ -140,7 +151,7 @@ class ReviewedQuerySet(models.QuerySet):
             band = Q(reviews__score__gte=lowest)
             if below is not None:
                 band &= Q(reviews__score__lt=below)
-            counts[f"{name}_scores"] = models.Count("reviews", filter=published & band)
+            counts[f"{name}_scores"] = models.Count(COUNTED, filter=published & band)
         return self.annotate(**counts)
 
 
