@@ -164,7 +164,7 @@ class CollectionQuerySet(models.QuerySet):
         published = published_condition("shows__reviews__")
         return self.annotate(
             show_count=models.Count("shows", filter=published, distinct=True),
-            review_count=models.Count("shows__reviews", filter=published),
+            review_count=models.Count(f"shows__{COUNTED}", filter=published),
         )
 
 

@@ -11,6 +11,7 @@ from ..images import validate_image
 from ..markdown import markdown_length, render_markdown
 from ..pagecache import Shown
 from .base import (
+    COUNTED,
     CollectionQuerySet,
     CoverImage,
     ReviewedQuerySet,
@@ -120,7 +121,7 @@ class ShowQuerySet(ReviewedQuerySet):
             .values("year", "season")
             .annotate(
                 show_count=models.Count("pk", filter=published, distinct=True),
-                review_count=models.Count("reviews", filter=published),
+                review_count=models.Count(COUNTED, filter=published),
             )
             .filter(review_count__gt=0)
         )
