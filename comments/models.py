@@ -220,10 +220,29 @@ class CommentQuerySet(models.QuerySet):
         return changed
 
 
-class ListedComment(NamedTuple):
-    """A comment of the comment list (CommentQuerySet.listed()): what
-    {% comment_threads %} shows of it, no more, with Comment's rules for it."""
+class Shown:
+    """What readers are shown of a comment, from its status and website: for
+    Comment and ListedComment alike."""
 
+    __slots__ = ()
+    Status = CommentStatus
+
+    @property
+    def website_url(self):
+        """The website, only when it is a web address: nothing else is linked."""
+        return web_address(self.website)
+
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def is_removed(self):
+        return self.status == self.Status.REMOVED
+
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+
+class ListedRow(NamedTuple):
     pk: int
     parent_id: int | None
     parent_name: str | None
@@ -233,30 +252,23 @@ class ListedComment(NamedTuple):
     status: int
     created: datetime
 
+
+class ListedComment(Shown, ListedRow):
+    """A comment of the comment list (CommentQuerySet.listed()): what
+    {% comment_threads %} shows of it, no more."""
+
+    __slots__ = ()
     # The columns each field is read from, in order.
     READ = ("pk", "parent_id", "parent__name", "name", "website", "text_html")
     READ += ("status", "created")
-    Status = CommentStatus
 
     @property
     def thread(self):
         """As CommentQuerySet.in_threads() orders them."""
         return self.pk if self.parent_id is None else self.parent_id
 
-    @property
-    def website_url(self):
-        return web_address(self.website)
 
-    def is_pending(self):
-        return self.status == self.Status.PENDING
-
-    def is_removed(self):
-        return self.status == self.Status.REMOVED
-
-
-class Comment(models.Model):
-    Status = CommentStatus
-
+class Comment(Shown, models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="comments"
     )
@@ -355,20 +367,6 @@ class Comment(models.Model):
                 raise
             return sent, False
         return self, True
-
-    @property
-    def website_url(self):
-        """The website, only when it is a web address: nothing else is linked."""
-        return web_address(self.website)
-
-    def is_pending(self):
-        return self.status == self.Status.PENDING
-
-    def is_removed(self):
-        return self.status == self.Status.REMOVED
-
-    def is_approved(self):
-        return self.status == self.Status.APPROVED
 
 
 class ReplyAddress(models.Model):
