@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from reviews.feeds import LatestReviewsFeed
 from reviews.forms import ReviewFilterForm
@@ -82,3 +84,31 @@ def test_latest_reviews_are_read_in_the_indexs_order(catalogue, name):
             cursor.execute("SET LOCAL enable_sort = off")
     text = plan(LATEST[name]()[:5])
     assert not sorts_every_row(text), text
+
+
+def sqlite_plan(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+@pytest.mark.parametrize("page", ["home", "search"])
+def test_cards_chosen_by_key_are_read_by_key(client, catalogue, page):
+    """Beside the published condition, SQLite read "pk IN (...)" through the
+    (status, published_at) index: every published review, for a page of cards."""
+    url = reverse("reviews:home")
+    if page == "search":
+        url = f"{reverse('reviews:search')}?q=good"  # every review says it
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    by_key = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "reviews_review"."id"')
+        and '"reviews_review"."id" IN (' in query["sql"]
+    ]
+    assert by_key
+    for sql in by_key:
+        text = sqlite_plan(sql)
+        assert "SEARCH reviews_review USING INTEGER PRIMARY KEY" in text, text
