@@ -220,9 +220,10 @@ class CommentQuerySet(models.QuerySet):
         return changed
 
 
-class Shown:
+class ShownComment:
     """What readers are shown of a comment, from its status and website: for
-    Comment and ListedComment alike."""
+    Comment and ListedComment alike. (Not reviews.pagecache.Shown: comments
+    record no tags as they load; their writes bump their review's.)"""
 
     __slots__ = ()
     Status = CommentStatus
@@ -253,14 +254,16 @@ class ListedRow(NamedTuple):
     created: datetime
 
 
-class ListedComment(Shown, ListedRow):
+class ListedComment(ShownComment, ListedRow):
     """A comment of the comment list (CommentQuerySet.listed()): what
     {% comment_threads %} shows of it, no more."""
 
     __slots__ = ()
     # The columns each field is read from, in order.
-    READ = ("pk", "parent_id", "parent__name", "name", "website", "text_html")
-    READ += ("status", "created")
+    READ = (
+        *("pk", "parent_id", "parent__name", "name", "website", "text_html"),
+        *("status", "created"),
+    )
 
     @property
     def thread(self):
@@ -268,7 +271,7 @@ class ListedComment(Shown, ListedRow):
         return self.pk if self.parent_id is None else self.parent_id
 
 
-class Comment(Shown, models.Model):
+class Comment(ShownComment, models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="comments"
     )

@@ -222,20 +222,18 @@ class ReviewQuerySet(models.QuerySet):
                 key=lambda row: row[1],
                 default=None,
             )
-        wanted = [pk for pk, _ in rows[:4]]
-        wanted += [row[0] for row in (before, after) if row]
+        newest = [pk for pk, _ in rows[:4]]
         cards = (
             self.model.objects.for_cards()
             .select_related(None)
             .select_related("author", "episode")
-            .in_bulk(set(wanted))
-            if wanted
-            else {}
+            # No query when there are none.
+            .in_bulk([*newest, *(row[0] for row in (before, after) if row)])
         )
         for card in cards.values():
             card.show = review.show
         return {
-            "more_reviews": [cards[pk] for pk, _ in rows[:4]],
+            "more_reviews": [cards[pk] for pk in newest],
             "previous_review": before and cards[before[0]],
             "next_review": after and cards[after[0]],
         }
